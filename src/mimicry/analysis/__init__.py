@@ -1,0 +1,1 @@
+"""Mimicry analysis: baselines, trial responses, congruence statistics, lagged cross-correlation."""

@@ -1,0 +1,44 @@
+"""Errors the user can act on.
+
+Every expected failure (bad input, missing camera, unwritable folder, bad model,
+invalid protocol or manifest) is raised as :class:`MimicryError` with one line
+that names the thing and what was expected. The CLI prints that line to stderr
+and exits with code 2; anything else reaching the top is a bug.
+"""
+
+from __future__ import annotations
+
+
+class MimicryError(Exception):
+    """An expected, user-facing error: one line, no traceback, exit code 2."""
+
+    exit_code = 2
+
+
+class InputError(MimicryError):
+    """A file, folder, camera or value given by the user is not usable."""
+
+
+class ModelError(MimicryError):
+    """The face model is missing or does not match its expected hash."""
+
+
+class ConfigError(MimicryError):
+    """A protocol, manifest or setting is invalid."""
+
+
+class SourceLost(MimicryError):
+    """A live source (camera) stopped delivering frames mid-session."""
+
+
+def check_option(name: str, value, allowed) -> None:
+    """Raise ConfigError unless ``value`` is one of ``allowed``.
+
+    The message names the parameter, the allowed values and what was given.
+    """
+    if value not in allowed:
+        allowed_s = ", ".join(repr(a) for a in allowed)
+        raise ConfigError(
+            f"Invalid value for the {name!r} parameter. Allowed values are "
+            f"{allowed_s}, but got {value!r} instead."
+        )

@@ -1,0 +1,1 @@
+"""Stimuli: the built-in animated faces, user stimulus sets, protocols and the virtual participant."""
