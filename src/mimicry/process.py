@@ -79,7 +79,7 @@ def process_input(input_path: str | os.PathLike, out_dir: str | os.PathLike, *,
     out = prepare_out_dir(out_dir)
     source = open_source(input_path, realtime=False)
     try:
-        tracker = MediaPipeTracker(model, num_faces=faces,
+        tracker = MediaPipeTracker(model, num_faces=faces, keep_landmarks=False,
                                    mode="image" if source.still_images else "video")
     except BaseException:
         source.close()

@@ -25,6 +25,10 @@ from .model import verify_model
 from ._native import native_logs_silenced as _native_logs_silenced
 
 
+#: Landmark index of the nose tip, used to order faces left to right.
+_NOSE_TIP = 1
+
+
 class Tracker(ABC):
     """Turns frames into face observations, one per slot."""
 
@@ -62,10 +66,13 @@ class MediaPipeTracker(Tracker):
     mode : {"video", "image"}
         VIDEO tracks across frames and needs strictly increasing timestamps;
         IMAGE treats each frame independently (for folders of photos).
+    keep_landmarks : bool
+        Attach the 478 landmarks to each observation (the app's overlay needs
+        them; offline processing does not, and converting them costs time).
     """
 
     def __init__(self, model_path: str | os.PathLike | None = None, *, num_faces: int = 1,
-                 mode: Literal["video", "image"] = "video") -> None:
+                 mode: Literal["video", "image"] = "video", keep_landmarks: bool = True) -> None:
         if not 1 <= int(num_faces) <= 4:
             raise ModelError(f"Invalid value for the 'faces' parameter. Allowed values are 1 to 4, "
                              f"but got {num_faces!r} instead.")
@@ -75,6 +82,7 @@ class MediaPipeTracker(Tracker):
         self.model_path = path
         self.num_faces = int(num_faces)
         self.mode = mode
+        self.keep_landmarks = keep_landmarks
         from mediapipe.tasks.python import BaseOptions, vision  # noqa: PLC0415
 
         running = vision.RunningMode.VIDEO if mode == "video" else vision.RunningMode.IMAGE
@@ -118,16 +126,17 @@ class MediaPipeTracker(Tracker):
         self._warmed_up = True
         faces = []
         for i, lms in enumerate(result.face_landmarks):
-            landmarks = np.array([(p.x, p.y, p.z) for p in lms], dtype=np.float32)
+            landmarks = (np.array([(p.x, p.y, p.z) for p in lms], dtype=np.float32)
+                         if self.keep_landmarks else None)
             bs = np.array([c.score for c in result.face_blendshapes[i]], dtype=np.float32)
             matrix = result.facial_transformation_matrixes[i]
-            faces.append((landmarks, bs, matrix))
+            faces.append((lms[_NOSE_TIP].x, landmarks, bs, matrix))
         # Slots by position, leftmost first, so two people keep their slots.
-        faces.sort(key=lambda f: float(f[0][:, 0].mean()))
+        faces.sort(key=lambda f: f[0])
         out = []
         for slot in range(self.num_faces):
             if slot < len(faces):
-                landmarks, bs, matrix = faces[slot]
+                _, landmarks, bs, matrix = faces[slot]
                 out.append(FaceObservation(
                     t=frame.t, frame=frame.index, face_id=slot, detected=True,
                     channels=compute_channels(bs), blendshapes=bs,

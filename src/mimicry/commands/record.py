@@ -1,0 +1,57 @@
+"""Run a protocol and record the session (headless with --no-display).
+
+Examples:
+  mimicry record --source 0 --protocol quick --participant p01
+  mimicry record --source participant.mp4 --protocol quick --no-display --fast
+  mimicry record --source 0 --protocol default --lsl     (stream to a lab's LSL network)
+
+The session folder (date-time plus participant) goes to the user data folder,
+or under --out. Rows are flushed at least twice a second; Ctrl-C ends the
+session cleanly with status "stopped". Nothing but numbers is saved unless
+--save-video or --save-landmarks is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--source", default="0",
+                   help="camera index, video file, or 'demo' (default: camera 0)")
+    p.add_argument("--protocol", default="default",
+                   help="shipped protocol name (default, quick, classroom) or a TOML path")
+    p.add_argument("--seed", type=int, default=None, help="override the protocol's seed")
+    p.add_argument("--participant", default="anonymous", help="participant id")
+    p.add_argument("--out", metavar="DIR", help="folder for sessions (default: user data folder)")
+    p.add_argument("--no-display", action="store_true", help="show no stimuli (video sources, tests)")
+    p.add_argument("--fast", action="store_true",
+                   help="process a video source as fast as possible instead of at its frame rate")
+    p.add_argument("--faces", type=int, default=1, metavar="N", help="faces to track (default 1)")
+    p.add_argument("--model", metavar="PATH", help="face model (default: the shipped copy)")
+    p.add_argument("--save-video", action="store_true", help="also save the camera video")
+    p.add_argument("--save-landmarks", action="store_true",
+                   help="also save the 478 landmark coordinates per frame")
+    p.add_argument("--lsl", action="store_true",
+                   help="publish channels and stimulus markers on Lab Streaming Layer")
+    p.add_argument("--no-analyze", action="store_true", help="skip the analysis at the end")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..record import record_session  # noqa: PLC0415
+
+    result = record_session(
+        source=args.source, protocol=args.protocol, seed=args.seed,
+        participant=args.participant, out=args.out, display=not args.no_display,
+        fast=args.fast, faces=args.faces, model=args.model, save_video=args.save_video,
+        save_landmarks=args.save_landmarks, lsl=args.lsl, analyze=not args.no_analyze)
+    print(f"session saved: {result.folder} (status {result.status}, {result.n_frames} frames)")
+    if result.summary_text:
+        print()
+        print(result.summary_text)
+    if result.status == "camera_lost":
+        print("the camera stopped delivering frames; everything before was saved",
+              file=sys.stderr)
+        return 1
+    return 0
