@@ -39,3 +39,30 @@ def face_photo():
         if c.is_file():
             return cv2.imread(str(c))
     pytest.skip("no face photo available")
+
+
+@pytest.fixture(scope="session")
+def quick_sim(tmp_path_factory):
+    """A virtual participant watching the ``quick`` protocol (delay 0.6 s, gain 1).
+
+    Rendered once per test run (320 px, 25 fps) and shared: ``participant.mp4``,
+    ``events.csv`` and ``simulation.json`` in the returned folder.
+    """
+    from mimicry.protocol import load_protocol
+    from mimicry.simulate import simulate_participant
+
+    out = tmp_path_factory.mktemp("quick_sim")
+    simulate_participant(load_protocol("quick"), out, delay_s=0.6, gain=1.0, noise=0.05, seed=1,
+                         fps=25, size_px=320)
+    return out
+
+
+@pytest.fixture(scope="session")
+def quick_processed(quick_sim, tmp_path_factory):
+    """``quick_sim`` run through ``mimicry process --events`` (a session folder)."""
+    from mimicry.process import process_input
+
+    out = tmp_path_factory.mktemp("quick_processed")
+    process_input(quick_sim / "participant.mp4", out, events_path=quick_sim / "events.csv",
+                  progress=False)
+    return out

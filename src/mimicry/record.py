@@ -82,6 +82,8 @@ def record_session(*, source: str, protocol: str, seed: int | None = None,
     kind = source_kind(source)
     realtime = kind in ("camera", "demo") or not fast
     src = open_source(source, realtime=realtime)
+    if src.kind == "demo":
+        src.set_trials(schedule.trials)  # the demo participant watches this protocol
     obs_list = list(observers)
     outlet = window = None
     try:

@@ -1,0 +1,109 @@
+"""The demo participant: the virtual participant as a live frame source.
+
+With no camera (or ``--source demo``) this source stands in for a webcam: a
+rendered face (:data:`~mimicry.stimulus.face.PARTICIPANT_IDENTITY`) that
+mimics whatever stimulus trials it is told about, after ``delay_s`` with
+``gain`` and a little spontaneous noise. The app tells it about every trial it
+shows (protocol or free-run keys) with :meth:`DemoParticipantSource.show`;
+``mimicry record --source demo`` gives it the protocol's schedule.
+
+It is always labelled as a demo wherever its frames are shown or recorded
+(``session.json`` source kind ``demo``).
+"""
+
+from __future__ import annotations
+
+import threading
+
+from ..clock import Clock, MonotonicClock
+from ..messages import Frame
+from ..sources import FrameSource
+from ..timeline import Trial
+
+
+class DemoParticipantSource(FrameSource):
+    """A paced, rendered participant that mimics the trials it is shown.
+
+    Parameters
+    ----------
+    realtime : bool
+        Pace frames at ``fps`` on ``clock`` (like a camera). False renders as
+        fast as possible on a frame-count clock (tests).
+    fps : float
+    size_px : int
+        Square frame size.
+    delay_s, gain, noise : float
+        The mimicry it shows (see :func:`mimicry.simulate.mimic_expression`).
+    seed : int
+    duration_s : float or None
+        End of stream; None runs until closed.
+    """
+
+    kind = "demo"
+
+    def __init__(self, *, realtime: bool = True, clock: Clock | None = None, fps: float = 30.0,
+                 size_px: int = 480, delay_s: float = 0.6, gain: float = 0.8,
+                 noise: float = 0.05, seed: int = 7, duration_s: float | None = None) -> None:
+        super().__init__()
+        from .face import PARTICIPANT_IDENTITY, FaceAnimator  # noqa: PLC0415
+
+        self.name = f"demo participant ({PARTICIPANT_IDENTITY}, mimicry delay {delay_s:g} s, " \
+                    f"gain {gain:g})"
+        self.fps = float(fps)
+        self.size = (size_px, size_px)
+        self.realtime = realtime
+        self.delay_s, self.gain, self.noise, self.seed = delay_s, gain, noise, seed
+        self.duration_s = duration_s
+        self._clock = clock or MonotonicClock()
+        self._animator = FaceAnimator(PARTICIPANT_IDENTITY, size_px, seed=seed)
+        self._trials: list[Trial] = []
+        self._lock = threading.Lock()
+        self._index = 0  # ticks of the frame clock, dropped ones included
+        self._delivered = 0
+        self._t0: float | None = None
+
+    def show(self, trial: Trial) -> None:
+        """Tell the participant a stimulus trial is (or will be) on screen."""
+        with self._lock:
+            self._trials.append(trial)
+            # Only recent trials matter; keep the list short for a long session.
+            if len(self._trials) > 32:
+                del self._trials[:-32]
+
+    def set_trials(self, trials) -> None:
+        with self._lock:
+            self._trials = list(trials)
+
+    def describe(self) -> dict:
+        d = super().describe()
+        d.update(delay_s=self.delay_s, gain=self.gain, noise=self.noise, seed=self.seed)
+        return d
+
+    def read(self) -> Frame | None:
+        if self._closed:
+            return None
+        t = self._index / self.fps
+        if self.duration_s is not None and t >= self.duration_s:
+            return None
+        if self.realtime:
+            now = self._clock.now()
+            if self._t0 is None:
+                self._t0 = now
+            wait = self._t0 + t - now
+            if wait > 0:
+                self._clock.sleep(wait)
+            elif wait < -2.0 / self.fps:
+                # Rendering fell behind: skip ahead like a camera would, counting drops.
+                skip = int(-wait * self.fps)
+                self._index += skip
+                self.dropped += skip
+                t = self._index / self.fps
+        from ..simulate import mimic_expression  # noqa: PLC0415
+
+        with self._lock:
+            trials = list(self._trials)
+        expr = mimic_expression(trials, t, self.delay_s, self.gain, self.noise, self.seed)
+        frame = Frame(index=self._delivered, t=t, image=self._animator.frame(t, expr))
+        self._index += 1
+        self._delivered += 1
+        return frame
