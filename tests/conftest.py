@@ -53,7 +53,7 @@ def quick_sim(tmp_path_factory):
 
     out = tmp_path_factory.mktemp("quick_sim")
     simulate_participant(load_protocol("quick"), out, delay_s=0.6, gain=1.0, noise=0.05, seed=1,
-                         fps=25, size_px=320)
+                         fps=25, size_px=320, jobs=2)
     return out
 
 

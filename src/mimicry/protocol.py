@@ -77,7 +77,7 @@ class DisplayOptions:
     """
 
     face_scale: float = 0.8
-    background: str = "#808080"
+    background: str = "#c0c0c0"
     calibration_text: str = "Relax \N{EM DASH} look at the screen"
     show_progress: bool = True
 
@@ -616,16 +616,19 @@ def _assign_ids(order: list[str], pools: dict[str, tuple[str, ...]],
     def clash(k: int) -> bool:
         return (k > 0 and ids[k] == ids[k - 1]) or (k + 1 < len(ids) and ids[k] == ids[k + 1])
 
-    for i in range(1, len(ids)):
-        if ids[i] != ids[i - 1]:
-            continue
-        for j in range(i + 1, len(ids)):
-            if order[j] != order[i] or ids[j] == ids[i]:
+    def fix(i: int) -> bool:
+        for j in range(len(ids)):
+            if j == i or order[j] != order[i] or ids[j] == ids[i]:
                 continue
             ids[i], ids[j] = ids[j], ids[i]
             if not (clash(i) or clash(j)):
-                break
+                return True
             ids[i], ids[j] = ids[j], ids[i]
+        return False
+
+    for i in range(1, len(ids)):
+        if ids[i] == ids[i - 1]:
+            fix(i) or fix(i - 1)
     return ids
 
 

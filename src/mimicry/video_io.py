@@ -144,25 +144,68 @@ class VideoWriter:
 
 
 def write_video(path: str | Path, frame_at: Callable[[int], np.ndarray], n_frames: int,
-                fps: float, size: tuple[int, int], progress: "Progress | None" = None) -> Path:
+                fps: float, size: tuple[int, int], progress: "Progress | None" = None,
+                jobs: int = 1) -> Path:
     """Render ``n_frames`` frames with ``frame_at(i)`` into ``path``.
 
     Parameters
     ----------
     frame_at : callable
         ``frame_at(i) -> ndarray (height, width, 3) uint8 RGB`` for frame ``i``
-        (shown at ``i / fps`` seconds).
+        (shown at ``i / fps`` seconds). With ``jobs > 1`` it must be picklable
+        and a pure function of ``i``: each worker process gets a copy.
     progress : mimicry.progress.Progress or None
         Updated after each frame (its ``total`` should be ``n_frames``).
+    jobs : int
+        Processes rendering frames in parallel (encoding stays in this one).
     """
     with VideoWriter(path, fps, size) as w:
-        for i in range(n_frames):
-            w.write(frame_at(i))
+        for i, frame in enumerate(_frames(frame_at, n_frames, jobs)):
+            w.write(frame)
             if progress is not None:
                 progress.update(i + 1)
     if progress is not None:
         progress.finish()
     return Path(path)
+
+
+_CHUNK = 12
+_worker_frame_at: Callable[[int], np.ndarray] | None = None
+
+
+def _worker_init(frame_at: Callable[[int], np.ndarray]) -> None:
+    global _worker_frame_at
+    _worker_frame_at = frame_at
+
+
+def _worker_chunk(bounds: tuple[int, int]) -> list[np.ndarray]:
+    assert _worker_frame_at is not None
+    return [_worker_frame_at(i) for i in range(*bounds)]
+
+
+def _frames(frame_at: Callable[[int], np.ndarray], n_frames: int, jobs: int):
+    """Frames 0..n_frames-1 in order, rendered here or by ``jobs`` worker processes."""
+    if jobs <= 1 or n_frames <= _CHUNK:
+        for i in range(n_frames):
+            yield frame_at(i)
+        return
+    import collections
+    import concurrent.futures as cf
+    import multiprocessing as mp
+
+    chunks = collections.deque((s, min(s + _CHUNK, n_frames)) for s in range(0, n_frames, _CHUNK))
+    # 'spawn': no forked copies of OpenCV's or MediaPipe's threads.
+    with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("spawn"),
+                                initializer=_worker_init, initargs=(frame_at,)) as ex:
+        pending: collections.deque = collections.deque()
+        try:
+            while chunks or pending:
+                while chunks and len(pending) < 2 * jobs:  # bounded read-ahead
+                    pending.append(ex.submit(_worker_chunk, chunks.popleft()))
+                yield from pending.popleft().result()
+        finally:
+            for f in pending:
+                f.cancel()
 
 
 def read_video_info(path: str | Path) -> VideoInfo:

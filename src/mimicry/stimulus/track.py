@@ -1,0 +1,194 @@
+"""The stimulus track: what the stimulus screen shows at every moment of a schedule.
+
+``mimicry stimuli export`` renders it to a video, and the app's stimulus panel
+draws the same frames live, so a recorded session and an exported video show
+exactly the same thing at the same time.
+
+What is shown when (built-in faces):
+
+calibration and block breaks
+    A calm screen: the protocol's background colour, a small fixation cross
+    and the protocol's ``calibration_text`` ("Relax - look at the screen").
+    No face, so the participant's calibration baseline is their resting face,
+    not a reaction to a face.
+before each trial (inter-trial interval)
+    The coming trial's identity with a neutral expression, blinking and
+    moving slightly like a live face. The face appears first and then
+    changes expression, as in dynamic-face mimicry studies; the change, not
+    the appearance of a face, is the stimulus.
+during a trial (onset to offset + morph_s)
+    That identity with ``expression_for(condition, trial_intensity(trial, t))``:
+    it morphs from neutral to the full expression over ``morph_s``, holds, and
+    morphs back from the offset.
+after the last trial
+    The last identity, neutral, until ``session_end``.
+
+With a user stimulus set there is no neutral version of an item to show, so
+the inter-trial intervals and the end show the fixation cross (no text), and
+each item appears at its onset and disappears at its offset (no morph).
+
+Every face has its own :class:`~mimicry.stimulus.face.FaceAnimator`, seeded
+from the track's seed, so frames are a pure function of (schedule, size, seed, t).
+"""
+
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+
+from ..protocol import Schedule
+from ..timeline import trial_intensity
+
+
+def ascii_text(text: str) -> str:
+    """``text`` with the characters OpenCV's Hershey fonts cannot draw replaced."""
+    table = {"\N{EM DASH}": "-", "\N{EN DASH}": "-", "\N{RIGHT SINGLE QUOTATION MARK}": "'",
+             "\N{LEFT SINGLE QUOTATION MARK}": "'", "\N{LEFT DOUBLE QUOTATION MARK}": '"',
+             "\N{RIGHT DOUBLE QUOTATION MARK}": '"', "\N{HORIZONTAL ELLIPSIS}": "..."}
+    out = "".join(table.get(c, c) for c in text)
+    return out.encode("ascii", "replace").decode("ascii")
+
+
+def fixation_frame(size_px: int, background: tuple[int, int, int], text: str = "") -> np.ndarray:
+    """A calm screen: a fixation cross at the centre and optional text below it.
+
+    Returns
+    -------
+    ndarray, shape (size_px, size_px, 3), uint8
+        RGB.
+    """
+    import cv2
+
+    img = np.empty((size_px, size_px, 3), np.uint8)
+    img[:] = np.asarray(background, np.uint8)
+    lum = 0.299 * background[0] + 0.587 * background[1] + 0.114 * background[2]
+    ink = (30, 30, 30) if lum > 110 else (225, 225, 225)
+    c = size_px // 2
+    arm = max(3, size_px // 40)
+    thick = max(1, size_px // 180)
+    cv2.line(img, (c - arm, c), (c + arm, c), ink, thick, cv2.LINE_AA)
+    cv2.line(img, (c, c - arm), (c, c + arm), ink, thick, cv2.LINE_AA)
+    text = ascii_text(text)
+    if text:
+        font = cv2.FONT_HERSHEY_SIMPLEX
+        scale = size_px / 720
+        thickness = max(1, round(2 * scale))
+        (w, h), _ = cv2.getTextSize(text, font, scale, thickness)
+        if w > 0.9 * size_px:  # shrink long text to fit
+            scale *= 0.9 * size_px / w
+            (w, h), _ = cv2.getTextSize(text, font, scale, thickness)
+        org = ((size_px - w) // 2, c + arm + int(1.5 * h) + size_px // 12)
+        cv2.putText(img, text, org, font, scale, ink, thickness, cv2.LINE_AA)
+    return img
+
+
+class StimulusTrack:
+    """The stimulus screen of a schedule, frame by frame.
+
+    Parameters
+    ----------
+    schedule : mimicry.protocol.Schedule
+    size_px : int
+        Side of the square frames.
+    seed : int
+        Seeds the faces' blinks and idle motion (not the trial order, which is
+        the schedule's).
+    idle_motion : float
+        Scale of the faces' small head movements (0 = still), passed to
+        :class:`~mimicry.stimulus.face.FaceAnimator`.
+    blinks : bool
+        Whether the faces blink.
+
+    Notes
+    -----
+    :meth:`frame` may return the same cached array for still screens; copy it
+    before drawing on it.
+    """
+
+    def __init__(self, schedule: Schedule, size_px: int = 720, seed: int = 0, *,
+                 idle_motion: float = 1.0, blinks: bool = True) -> None:
+        if int(size_px) < 16:
+            raise ValueError(f"size_px must be >= 16, got {size_px}")
+        self.schedule = schedule
+        self.size_px = int(size_px)
+        self.seed = int(seed)
+        self.idle_motion = float(idle_motion)
+        self.blinks = bool(blinks)
+        self._animators: dict[str, object] = {}
+        self._screens: dict[str, np.ndarray] = {}
+        p = schedule.protocol
+        self._background = p.display.background_rgb
+        self._set = p.stimulus_set
+
+    @property
+    def duration_s(self) -> float:
+        return self.schedule.duration_s
+
+    def __getstate__(self) -> dict:
+        # Caches (faces, screens) are rebuilt on demand: keeps copies for worker
+        # processes small and picklable.
+        state = self.__dict__.copy()
+        state["_animators"], state["_screens"] = {}, {}
+        return state
+
+    def phase(self, t_s: float):
+        """What is on screen at ``t_s``: see :meth:`mimicry.protocol.Schedule.phase`."""
+        return self.schedule.phase(t_s)
+
+    def _screen(self, kind: str) -> np.ndarray:
+        img = self._screens.get(kind)
+        if img is None:
+            text = {"calibration": self.schedule.protocol.display.calibration_text,
+                    "break": "Short break. " + self.schedule.protocol.display.calibration_text,
+                    }.get(kind, "")
+            img = self._screens[kind] = fixation_frame(self.size_px, self._background, text)
+        return img
+
+    def _animator(self, identity: str):
+        anim = self._animators.get(identity)
+        if anim is None:
+            from .face import FaceAnimator
+
+            # Seeded by name, not creation order, so frame(t) does not depend on call order.
+            k = zlib.crc32(identity.encode("utf-8")) % 100_003
+            anim = FaceAnimator(identity, self.size_px, seed=self.seed * 100_003 + k,
+                                idle_motion=self.idle_motion, blinks=self.blinks)
+            self._animators[identity] = anim
+        return anim
+
+    def frame(self, t_s: float) -> np.ndarray:
+        """The stimulus screen at ``t_s`` seconds from session start.
+
+        Returns
+        -------
+        ndarray, shape (size_px, size_px, 3), uint8
+            RGB.
+        """
+        kind, trial = self.schedule.phase(t_s)
+        if kind in ("calibration", "break") or trial is None:
+            return self._screen(kind if kind in ("calibration", "break") else "blank")
+        if self._set is not None:
+            if kind != "trial" or t_s >= trial.offset_s:
+                return self._screen("blank")
+            return self._set.frame(trial.stimulus_id, t_s - trial.onset_s, self.size_px,
+                                   background=self._background,
+                                   video_end=self.schedule.protocol.video_end)
+        from .face import Expression, expression_for
+
+        anim = self._animator(trial.stimulus_id)
+        if kind == "trial":
+            expr = expression_for(trial.condition, float(trial_intensity(trial, t_s)))
+        else:
+            expr = Expression()
+        return anim.frame(t_s, expr)
+
+
+class TrackFrames:
+    """Frame ``i`` of a track at ``fps``: a picklable callable for :func:`mimicry.video_io.write_video`."""
+
+    def __init__(self, track: StimulusTrack, fps: float) -> None:
+        self.track, self.fps = track, float(fps)
+
+    def __call__(self, i: int) -> np.ndarray:
+        return self.track.frame(i / self.fps)
