@@ -1,1 +1,46 @@
-"""Mimicry analysis: baselines, trial responses, congruence statistics, lagged cross-correlation."""
+"""Mimicry analysis: baselines, trial responses, congruence statistics, lagged cross-correlation.
+
+Qt-free and numpy-only at import (scipy is imported inside the simulator).
+``import mimicry`` does not import this package. The methods and every output
+field are explained in ``docs/analysis.md``.
+
+Modules
+-------
+config
+    :class:`AnalysisConfig`, every setting, validated.
+baseline
+    Per-person neutral baseline (median, 1.4826*MAD) from the calibration period.
+trials
+    Per-trial mean, peak and onset latency of every channel; invalid trials.
+stats
+    Hedges' g, the mimicry index and its permutation test; the conclusion.
+xcorr
+    Lagged cross-correlation with a label-permutation null (max over lags);
+    windowed version (Boker et al., 2002) for the live display.
+session
+    :func:`analyze_session`: everything for a recorded session; summary.json
+    and trials.csv contents.
+summary
+    The plain-language summary.
+streaming
+    :class:`StreamingAnalyzer`: the same trial-level results, frame by frame.
+synthetic
+    A virtual participant with known delay and gain, for testing.
+"""
+
+from .baseline import Baseline
+from .config import ANALYSIS_CHANNELS, ANALYSIS_VERSION, SAD_COMPOSITE, AnalysisConfig
+from .session import SessionResult, analyze_arrays, analyze_session, analyze_trials, summary_dict
+from .stats import CONCLUSIONS, CongruenceResult, congruence_test, hedges_g, p_floor_for
+from .streaming import StreamingAnalyzer, TrialUpdate
+from .summary import plain_summary
+from .trials import TrialResult
+from .xcorr import XcorrResult, lagged_xcorr, recent_xcorr, windowed_xcorr
+
+__all__ = [
+    "ANALYSIS_CHANNELS", "ANALYSIS_VERSION", "AnalysisConfig", "Baseline", "CONCLUSIONS",
+    "CongruenceResult", "SAD_COMPOSITE", "SessionResult", "StreamingAnalyzer", "TrialResult",
+    "TrialUpdate", "XcorrResult", "analyze_arrays", "analyze_session", "analyze_trials",
+    "congruence_test", "hedges_g", "lagged_xcorr", "p_floor_for", "plain_summary",
+    "recent_xcorr", "summary_dict", "windowed_xcorr",
+]

@@ -1,0 +1,521 @@
+"""Continuous tracking: lagged cross-correlation of stimulus and viewer.
+
+The stimulus's signed expression ``s(t)`` (+intensity on happy trials,
+-intensity on sad ones, 0 otherwise; :func:`mimicry.timeline.signed_stimulus_signal`)
+is correlated with the viewer's valence ``r(t)`` at lags ``L`` from 0 to
+``max_lag_s``::
+
+    rho(L) = corr( s(t), r(t + L) )
+
+over every time where the viewer's face is seen. A mimic's valence follows the
+stimulus, so ``rho`` peaks at the mimicry latency; the peak lag is refined to
+sub-frame precision by fitting a parabola through the peak and its two
+neighbours. Before correlating, the valence is put on a uniform time grid
+(frame period), short gaps without a face (<= ``max_gap_s``) are linearly
+interpolated, longer ones left out, and slow drift is removed by subtracting a
+centred moving mean (``detrend_window_s``).
+
+Significance (Moulder et al., 2018, argue that synchrony needs a surrogate
+null): the happy/sad labels of the trials are shuffled, exactly as for the
+trial-level test, and ``rho`` recomputed at every lag. The statistic is the
+**maximum over lags**, so looking at many lags is paid for: ``p`` is the
+fraction of relabellings whose maximum reaches the observed one. Because the
+signal is linear in the labels, each relabelling costs one small matrix
+product over per-trial sums, so even thousands of them are cheap. A 95% band
+per lag (2.5th and 97.5th percentiles of the relabelled ``rho``) is given for
+plotting.
+
+The windowed version (Boker et al., 2002, windowed lagged cross-correlation)
+correlates the last ``window_s`` of the response with the stimulus shifted by
+each lag; the live display uses it over the most recent window.
+
+References
+----------
+Boker, S. M., Xu, M., Rotondo, J. L., & King, K. (2002). Windowed
+cross-correlation and peak picking for the analysis of variability in the
+association between behavioral time series. Psychological Methods, 7(3), 338-355.
+
+Moulder, R. G., Boker, S. M., Ramseyer, F., & Tschacher, W. (2018). Determining
+synchrony between behavioral time series: An application of surrogate data
+generation for establishing falsifiable null-hypotheses. Psychological
+Methods, 23(4), 757-773.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from ..timeline import CONDITION_SIGN, Trial, trial_intensity
+from .config import AnalysisConfig
+from .stats import permutation_p_values, relabellings
+
+
+#: Relabellings used for the per-lag band (the p-value uses all of them).
+_BAND_ROWS = 4000
+
+
+@dataclass(frozen=True)
+class XcorrResult:
+    """Lagged cross-correlation of the stimulus and the viewer's valence.
+
+    Attributes
+    ----------
+    lags_s : ndarray, shape (n_lags,)
+        Lags, seconds (response after stimulus).
+    r : ndarray, shape (n_lags,)
+        Pearson correlation at each lag.
+    peak_lag_s : float
+        Lag of the largest ``|r|``, refined by parabolic interpolation; NaN
+        without data.
+    peak_r : float
+        ``r`` at the peak (signed: negative = opposite expression).
+    peak_at_edge : bool
+        The peak is at lag 0 or ``max_lag_s``, so the true peak may lie outside.
+    p_value : float
+        One-sided (positive correlation) label-permutation p of max over lags of r.
+    p_value_two_sided : float
+        Same with max over lags of ``|r|``.
+    p_floor : float
+        Smallest reachable p.
+    n_permutations : int
+    method : str
+        ``"exact"``, ``"random"`` or ``"none"`` (fewer than one happy and one sad trial).
+    band_low, band_high : ndarray, shape (n_lags,)
+        2.5th and 97.5th percentiles of ``r`` under relabelling, per lag.
+    max_threshold : float
+        95th percentile of the relabelled max-over-lags ``r``: a peak above it
+        is significant at 5% one-sided.
+    dt_s : float
+        Grid step (frame period), seconds.
+    n_samples : int
+        Grid samples with a (possibly interpolated) face.
+    """
+
+    lags_s: np.ndarray
+    r: np.ndarray
+    peak_lag_s: float
+    peak_r: float
+    peak_at_edge: bool
+    p_value: float
+    p_value_two_sided: float
+    p_floor: float
+    n_permutations: int
+    method: str
+    band_low: np.ndarray = field(repr=False)
+    band_high: np.ndarray = field(repr=False)
+    max_threshold: float = float("nan")
+    dt_s: float = float("nan")
+    n_samples: int = 0
+
+
+def frame_period(t: np.ndarray) -> float:
+    """Median step between frames, seconds (NaN with fewer than 2 frames)."""
+    t = np.asarray(t, dtype=float)
+    if t.size < 2:
+        return float("nan")
+    d = np.diff(t)
+    d = d[d > 0]
+    return float(np.median(d)) if d.size else float("nan")
+
+
+def resample(t: np.ndarray, x: np.ndarray, grid: np.ndarray, max_gap_s: float) -> np.ndarray:
+    """Linear interpolation of ``x`` onto ``grid``, NaN inside gaps longer than ``max_gap_s``.
+
+    Parameters
+    ----------
+    t : ndarray, shape (n,)
+        Sample times, increasing; samples with non-finite ``x`` are gaps.
+    x : ndarray, shape (n,)
+    grid : ndarray, shape (k,)
+
+    Returns
+    -------
+    ndarray, shape (k,)
+    """
+    ok = np.isfinite(x)
+    tt, xx = np.asarray(t, float)[ok], np.asarray(x, float)[ok]
+    out = np.full(grid.shape, np.nan)
+    if tt.size == 0:
+        return out
+    out = np.interp(grid, tt, xx, left=np.nan, right=np.nan)
+    # Bracketing samples: a grid point between two samples further apart than
+    # max_gap_s is in a gap, unless it sits on a sample.
+    j = np.searchsorted(tt, grid, side="right")
+    prev_t = tt[np.clip(j - 1, 0, tt.size - 1)]
+    next_t = tt[np.clip(j, 0, tt.size - 1)]
+    eps = 1e-9
+    on_sample = (np.abs(grid - prev_t) <= eps) | (np.abs(next_t - grid) <= eps)
+    gap = (next_t - prev_t > max_gap_s + eps) & ~on_sample
+    out[gap] = np.nan
+    return out
+
+
+def moving_mean(x: np.ndarray, half_width: int) -> np.ndarray:
+    """Centred moving mean over ``2 * half_width + 1`` samples, ignoring NaN.
+
+    Parameters
+    ----------
+    x : ndarray, shape (k,)
+
+    Returns
+    -------
+    ndarray, shape (k,)
+        NaN where the window holds no finite value.
+    """
+    ok = np.isfinite(x)
+    c = np.concatenate([[0.0], np.cumsum(np.where(ok, x, 0.0))])
+    n = np.concatenate([[0], np.cumsum(ok)])
+    k = x.size
+    lo = np.clip(np.arange(k) - half_width, 0, k)
+    hi = np.clip(np.arange(k) + half_width + 1, 0, k)
+    cnt = n[hi] - n[lo]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(cnt > 0, (c[hi] - c[lo]) / np.maximum(cnt, 1), np.nan)
+
+
+def parabolic_peak(y: np.ndarray, i: int) -> tuple[float, float]:
+    """Sub-sample position and height of a peak by a parabola through 3 points.
+
+    Parameters
+    ----------
+    y : ndarray, shape (n,)
+    i : int
+        Index of the sampled extreme (a maximum or a minimum).
+
+    Returns
+    -------
+    offset : float
+        In samples, within [-0.5, 0.5]; 0 at the edges.
+    value : float
+        Height of the parabola's vertex.
+    """
+    if i <= 0 or i >= y.size - 1 or not np.isfinite(y[i - 1:i + 2]).all():
+        return 0.0, float(y[i])
+    a, b, c = y[i - 1], y[i], y[i + 1]
+    den = a - 2.0 * b + c
+    if den == 0:
+        return 0.0, float(b)
+    off = float(np.clip(0.5 * (a - c) / den, -0.5, 0.5))
+    return off, float(b - 0.25 * (a - c) * off)
+
+
+def _correlations(s_sum, s_sq, sr_sum, n, r_sum, r_sq):
+    """Pearson r from pair sums, broadcasting over lags (and relabellings).
+
+    ``r = (n Ssr - Ss Sr) / sqrt((n Sss - Ss^2) (n Srr - Sr^2))``; NaN where a
+    side has no variance.
+    """
+    s_sum = np.asarray(s_sum, dtype=float)
+    num = np.multiply(sr_sum, n)
+    num -= s_sum * r_sum
+    den = s_sum * s_sum
+    np.subtract(np.multiply(s_sq, n), den, out=den)
+    vr = np.multiply(r_sq, n) - np.multiply(r_sum, r_sum)
+    np.multiply(den, np.maximum(vr, 0.0), out=den)
+    np.maximum(den, 0.0, out=den)
+    np.sqrt(den, out=den)
+    # Relative floor: a flat side (e.g. no happy or sad trial in view) is undefined, not 0.
+    tiny = den <= 1e-12 * np.maximum(np.abs(num), 1e-300) + 1e-300
+    den[tiny] = np.nan
+    num /= den
+    return num
+
+
+def _response_grid(t, response, span, dt, config):
+    """Valence on a uniform grid over ``span``, detrended; NaN in long gaps."""
+    n = int(np.floor((span[1] - span[0]) / dt + 1e-6)) + 1
+    grid = span[0] + dt * np.arange(n)
+    r = resample(t, response, grid, max(config.max_gap_s, 1.5 * dt))
+    if config.detrend_window_s > 0:
+        r = r - moving_mean(r, int(round(config.detrend_window_s / (2 * dt))))
+    return grid, r
+
+
+def lagged_xcorr(
+    t: np.ndarray,
+    response: np.ndarray,
+    trials: Sequence[Trial],
+    config: AnalysisConfig | None = None,
+) -> XcorrResult:
+    """Cross-correlate the stimulus with the viewer's response at lags 0..max_lag_s.
+
+    Parameters
+    ----------
+    t : ndarray, shape (n,)
+        Frame times, seconds, increasing.
+    response : ndarray, shape (n,)
+        The viewer's valence (baseline-corrected or not: correlation ignores a
+        constant), NaN where there is no face.
+    trials : sequence of Trial
+        The stimulus timeline; only happy and sad trials carry a signal.
+    config : AnalysisConfig | None
+
+    Returns
+    -------
+    XcorrResult
+    """
+    config = config or AnalysisConfig()
+    t = np.asarray(t, dtype=float)
+    response = np.asarray(response, dtype=float)
+    dt = frame_period(t)
+    signed = [tr for tr in trials if CONDITION_SIGN.get(tr.condition, 0.0) != 0.0]
+    happy = [tr for tr in signed if CONDITION_SIGN[tr.condition] > 0]
+    sad = [tr for tr in signed if CONDITION_SIGN[tr.condition] < 0]
+    n_lags_guess = 1 if not np.isfinite(dt) else int(round(config.max_lag_s / dt)) + 1
+    empty = XcorrResult(
+        lags_s=np.arange(n_lags_guess) * (dt if np.isfinite(dt) else 0.0),
+        r=np.full(n_lags_guess, np.nan), peak_lag_s=np.nan, peak_r=np.nan, peak_at_edge=False,
+        p_value=np.nan, p_value_two_sided=np.nan, p_floor=np.nan, n_permutations=0,
+        method="none", band_low=np.full(n_lags_guess, np.nan),
+        band_high=np.full(n_lags_guess, np.nan), dt_s=dt)
+    if not np.isfinite(dt) or not signed or not np.isfinite(response).any():
+        return empty
+
+    m_lags = int(round(config.max_lag_s / dt))
+    lags_s = dt * np.arange(m_lags + 1)
+    first = min(tr.onset_s for tr in signed)
+    last = max(tr.end_s for tr in signed)
+    # Align the grid on a frame so that regular frames are used as they are.
+    start_t = max(t[0], first - config.max_lag_s)
+    start_t = t[np.searchsorted(t, start_t - 1e-9)]
+    span = (start_t, min(t[-1], last + config.max_lag_s))
+    if span[1] - span[0] < 2 * dt:
+        return empty
+    grid, r = _response_grid(t, response, span, dt, config)
+    k = grid.size
+    w = np.isfinite(r)
+    rz = np.where(w, r, 0.0)
+    wf = w.astype(float)
+    # Pad so that lags past the end simply find no face.
+    rp = np.concatenate([rz, np.zeros(m_lags + 1)])
+    wp = np.concatenate([wf, np.zeros(m_lags + 1)])
+
+    # Per trial: template u_i on the grid and its lagged sums with the response.
+    ordered = happy + sad
+    a_mat = np.zeros((len(ordered), m_lags + 1))   # sum u_i * w(t+L)
+    b_mat = np.zeros((len(ordered), m_lags + 1))   # sum u_i^2 * w(t+L)
+    c_mat = np.zeros((len(ordered), m_lags + 1))   # sum u_i * r(t+L)
+    for i, tr in enumerate(ordered):
+        i0 = int(np.clip(np.ceil((tr.onset_s - grid[0]) / dt - 1e-9), 0, k))
+        i1 = int(np.clip(np.floor((tr.end_s - grid[0]) / dt + 1e-9) + 1, 0, k))
+        if i1 <= i0:
+            continue
+        u = np.asarray(trial_intensity(tr, grid[i0:i1]), dtype=float)
+        seg = i1 - i0
+        rw = sliding_window_view(rp, seg)[i0:i0 + m_lags + 1]
+        ww = sliding_window_view(wp, seg)[i0:i0 + m_lags + 1]
+        a_mat[i] = ww @ u
+        b_mat[i] = ww @ (u * u)
+        c_mat[i] = rw @ u
+
+    # Sums of the response over the pairs at each lag: samples m..k-1.
+    n_pairs = np.cumsum(wf[::-1])[::-1][:m_lags + 1]
+    r_sum = np.cumsum(rz[::-1])[::-1][:m_lags + 1]
+    r_sq = np.cumsum((rz * rz)[::-1])[::-1][:m_lags + 1]
+    if len(n_pairs) < m_lags + 1:  # session shorter than the lags
+        return empty
+
+    def profile(sigma: np.ndarray) -> np.ndarray:
+        # s = sum_i sigma_i u_i with sigma_i = +-1 and trials that never overlap,
+        # so sum s^2 does not depend on the labels.
+        return _correlations(sigma @ a_mat, b_mat.sum(axis=0), sigma @ c_mat,
+                             n_pairs, r_sum, r_sq)
+
+    if happy and sad:
+        labels, method = relabellings(len(happy), len(sad), config)
+        sigma = np.where(labels, 1.0, -1.0)
+    else:
+        method = "none"
+        sigma = np.array([[1.0] * len(happy) + [-1.0] * len(sad)])
+    rho_all = profile(sigma)
+    rho = rho_all[0]
+    if not np.isfinite(rho).any():
+        return empty
+    i_pk = int(np.nanargmax(np.abs(rho)))
+    off, val = parabolic_peak(rho, i_pk)
+    edge = i_pk == 0 or i_pk == m_lags
+    if method == "none":
+        p = p2 = floor = np.nan
+        band_lo = band_hi = np.full(m_lags + 1, np.nan)
+        thr = np.nan
+        n_perm = 0
+    else:
+        filled = np.nan_to_num(rho_all, nan=0.0)
+        p, p2, _ = permutation_p_values(filled)
+        floor = 1.0 / filled.shape[0]
+        null = filled[1:]
+        if null.shape[0] > _BAND_ROWS:
+            # Percentiles of a seeded random subset keep the band cheap for big nulls.
+            pick = np.random.default_rng(config.seed).choice(null.shape[0], _BAND_ROWS,
+                                                             replace=False)
+            null = null[pick]
+        band_lo, band_hi = np.percentile(null, [2.5, 97.5], axis=0)
+        thr = float(np.percentile(null.max(axis=1), 95))
+        n_perm = filled.shape[0] - 1
+    return XcorrResult(
+        lags_s=lags_s, r=rho, peak_lag_s=float((i_pk + off) * dt), peak_r=val,
+        peak_at_edge=bool(edge), p_value=p, p_value_two_sided=p2, p_floor=floor,
+        n_permutations=n_perm, method=method, band_low=band_lo, band_high=band_hi,
+        max_threshold=thr, dt_s=dt, n_samples=int(w.sum()))
+
+
+@dataclass(frozen=True)
+class LagProfile:
+    """A lag profile over one window.
+
+    Attributes
+    ----------
+    lags_s : ndarray, shape (n_lags,)
+    r : ndarray, shape (n_lags,)
+        Pearson r per lag, NaN where undefined (e.g. the stimulus is flat).
+    peak_lag_s, peak_r : float
+        Largest ``|r|`` (parabolic refinement); NaN when undefined.
+    t_end : float
+        End of the window, seconds.
+    """
+
+    lags_s: np.ndarray
+    r: np.ndarray
+    peak_lag_s: float
+    peak_r: float
+    t_end: float
+
+
+@dataclass(frozen=True)
+class WindowedXcorr:
+    """Windowed lagged cross-correlation (Boker et al., 2002).
+
+    Attributes
+    ----------
+    t_end : ndarray, shape (n_windows,)
+        End time of each response window, seconds.
+    lags_s : ndarray, shape (n_lags,)
+    r : ndarray, shape (n_windows, n_lags)
+    peak_lag_s, peak_r : ndarray, shape (n_windows,)
+        Peak picking per window (largest ``|r|``, parabolic refinement).
+    """
+
+    t_end: np.ndarray
+    lags_s: np.ndarray
+    r: np.ndarray
+    peak_lag_s: np.ndarray
+    peak_r: np.ndarray
+
+
+def _window_profiles(s: np.ndarray, r: np.ndarray, ends: np.ndarray, n_win: int,
+                     m_lags: int) -> np.ndarray:
+    """r per (window, lag): response r[e-n_win+1 .. e], stimulus shifted back by the lag."""
+    w = np.isfinite(r) & np.isfinite(s)
+    out = np.full((ends.size, m_lags + 1), np.nan)
+    for m in range(m_lags + 1):
+        # Pairs (s[j - m], r[j]) for j in the window.
+        s_m = np.full(r.shape, np.nan)
+        s_m[m:] = s[:r.size - m] if m else s
+        ok = w & np.isfinite(s_m)
+        if m:
+            ok[:m] = False
+        sz, rz = np.where(ok, s_m, 0.0), np.where(ok, r, 0.0)
+        cs = [np.concatenate([[0.0], np.cumsum(a)]) for a in
+              (ok.astype(float), sz, sz * sz, rz, rz * rz, sz * rz)]
+        lo, hi = ends - n_win + 1, ends + 1
+        n, s1, s2, r1, r2, sr = (c[hi] - c[lo] for c in cs)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rho = _correlations(s1, s2, sr, n, r1, r2)
+        out[:, m] = np.where(n >= 3, rho, np.nan)
+    return out
+
+
+def _peaks(prof: np.ndarray, dt: float) -> tuple[np.ndarray, np.ndarray]:
+    lag = np.full(prof.shape[0], np.nan)
+    val = np.full(prof.shape[0], np.nan)
+    for i, row in enumerate(prof):
+        if np.isfinite(row).any():
+            j = int(np.nanargmax(np.abs(row)))
+            off, v = parabolic_peak(row, j)
+            lag[i], val[i] = (j + off) * dt, v
+    return lag, val
+
+
+def windowed_xcorr(
+    t: np.ndarray,
+    stimulus: np.ndarray,
+    response: np.ndarray,
+    window_s: float = 15.0,
+    max_lag_s: float = 3.0,
+    step_s: float | None = None,
+    max_gap_s: float = 0.5,
+) -> WindowedXcorr:
+    """Windowed lagged cross-correlation (Boker et al., 2002).
+
+    For each window ending at ``T`` (every ``step_s``) and each lag ``L``:
+    ``corr(s(t - L), r(t))`` for ``t`` in ``(T - window_s, T]``.
+
+    Parameters
+    ----------
+    t : ndarray, shape (n,)
+        Frame times, seconds, increasing.
+    stimulus : ndarray, shape (n,)
+        Signed stimulus expression at the frame times.
+    response : ndarray, shape (n,)
+        Viewer's valence, NaN without a face.
+    window_s, max_lag_s, step_s, max_gap_s : float
+        Window length, largest lag, window step (default ``window_s / 2``) and
+        longest interpolated gap, seconds.
+
+    Returns
+    -------
+    WindowedXcorr
+    """
+    t = np.asarray(t, dtype=float)
+    dt = frame_period(t)
+    step_s = window_s / 2 if step_s is None else step_s
+    m_lags = int(round(max_lag_s / dt)) if np.isfinite(dt) else 0
+    lags_s = dt * np.arange(m_lags + 1) if np.isfinite(dt) else np.zeros(1)
+    if not np.isfinite(dt) or t[-1] - t[0] < window_s + max_lag_s:
+        return WindowedXcorr(np.zeros(0), lags_s, np.zeros((0, m_lags + 1)), np.zeros(0),
+                             np.zeros(0))
+    grid = t[0] + dt * np.arange(int(np.floor((t[-1] - t[0]) / dt + 1e-6)) + 1)
+    s = np.interp(grid, t, np.asarray(stimulus, float))
+    r = resample(t, response, grid, max(max_gap_s, 1.5 * dt))
+    n_win = int(round(window_s / dt))
+    first_end = n_win + m_lags - 1
+    ends = np.arange(first_end, grid.size, max(1, int(round(step_s / dt))))
+    prof = _window_profiles(s, r, ends, n_win, m_lags)
+    lag, val = _peaks(prof, dt)
+    return WindowedXcorr(grid[ends], lags_s, prof, lag, val)
+
+
+def recent_xcorr(
+    t: np.ndarray,
+    stimulus: np.ndarray,
+    response: np.ndarray,
+    window_s: float = 15.0,
+    max_lag_s: float = 3.0,
+    max_gap_s: float = 0.5,
+) -> LagProfile:
+    """Lag profile over the most recent ``window_s`` (for the live display).
+
+    Parameters are as for :func:`windowed_xcorr`; the window ends at ``t[-1]``.
+    With less than ``window_s + max_lag_s`` of data, the window is shortened.
+    """
+    t = np.asarray(t, dtype=float)
+    dt = frame_period(t)
+    if not np.isfinite(dt):
+        return LagProfile(np.zeros(1), np.full(1, np.nan), np.nan, np.nan,
+                          float(t[-1]) if t.size else np.nan)
+    m_lags = int(round(max_lag_s / dt))
+    lags_s = dt * np.arange(m_lags + 1)
+    n_grid = int(np.floor((t[-1] - t[0]) / dt + 1e-6)) + 1
+    grid = t[-1] - dt * np.arange(n_grid)[::-1]
+    s = np.interp(grid, t, np.asarray(stimulus, float))
+    r = resample(t, response, grid, max(max_gap_s, 1.5 * dt))
+    n_win = min(int(round(window_s / dt)), grid.size - m_lags)
+    if n_win < 3:
+        return LagProfile(lags_s, np.full(m_lags + 1, np.nan), np.nan, np.nan, float(t[-1]))
+    prof = _window_profiles(s, r, np.array([grid.size - 1]), n_win, m_lags)
+    lag, val = _peaks(prof, dt)
+    return LagProfile(lags_s, prof[0], float(lag[0]), float(val[0]), float(t[-1]))
