@@ -1,0 +1,122 @@
+"""Start the desktop app (``mimicry app``; plain ``mimicry`` does the same).
+
+Order matters on Linux: the ``QApplication`` is created before anything
+imports cv2 (mediapipe does), and OpenCV's Qt variables are removed from the
+environment first (see :mod:`mimicry_app.qt_env`). Only then are the window
+and the core's heavy modules imported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def _qt_argv() -> list[str]:
+    return sys.argv[:1] or ["mimicry"]
+
+
+def make_application():
+    """The ``QApplication`` (created once), after cleaning OpenCV's Qt variables."""
+    from .qt_env import remove_opencv_qt_paths
+
+    remove_opencv_qt_paths()
+    from PyQt6.QtWidgets import QApplication  # noqa: PLC0415
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(_qt_argv())
+    app.setApplicationName("Mimicry")
+    app.setOrganizationName("mimicry")
+    return app
+
+
+def options_from_args(args: argparse.Namespace):
+    """Remembered settings, overridden by the command line."""
+    from dataclasses import replace  # noqa: PLC0415
+
+    from .main_window import AppOptions  # noqa: PLC0415
+    from .settings import load_settings  # noqa: PLC0415
+
+    settings, problem = load_settings()
+    changes = {}
+    if getattr(args, "source", None):
+        changes["source"] = str(args.source)
+    if getattr(args, "protocol", None):
+        changes["protocol"] = args.protocol
+    if getattr(args, "participant", None):
+        changes["participant"] = args.participant
+    if getattr(args, "out", None):
+        changes["out_dir"] = str(args.out)
+    if getattr(args, "classroom", False):
+        changes["classroom"] = True
+    return AppOptions(settings=replace(settings, **changes),
+                      explicit_source=bool(getattr(args, "source", None)),
+                      fullscreen=bool(getattr(args, "fullscreen", False)),
+                      paced=not getattr(args, "fast", False),
+                      model=getattr(args, "model", None),
+                      autostart=bool(getattr(args, "autostart", False)),
+                      settings_problem=problem)
+
+
+def display_problem(environ=None) -> str | None:
+    """Why no window can open here (Linux without a display), or None.
+
+    Qt would abort the process with its own message; one plain line is kinder.
+    """
+    env = os.environ if environ is None else environ
+    if not sys.platform.startswith("linux"):
+        return None
+    if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY") or env.get("QT_QPA_PLATFORM"):
+        return None
+    return ("no display found (DISPLAY and WAYLAND_DISPLAY are unset): the app needs a desktop "
+            "session; the command-line tools (mimicry record, process, analyze) work without one")
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run the app until its window closes; returns the exit code."""
+    problem = display_problem()
+    if problem:
+        print(f"mimicry app: error: {problem}", file=sys.stderr)
+        return 2
+    app = make_application()
+    # Heavy imports only now: cv2 rewrites Qt variables when imported, which
+    # no longer matters once the QApplication exists; clean them again for
+    # child processes.
+    import cv2  # noqa: F401, PLC0415
+    import mediapipe  # noqa: F401, PLC0415
+
+    from .qt_env import remove_opencv_qt_paths  # noqa: PLC0415
+
+    remove_opencv_qt_paths()
+    from PyQt6.QtCore import QTimer  # noqa: PLC0415
+
+    from .main_window import MainWindow  # noqa: PLC0415
+    from .theme import apply_theme  # noqa: PLC0415
+
+    apply_theme(app)
+    window = MainWindow(options_from_args(args))
+    if window.options.fullscreen:
+        window.showFullScreen()
+    else:
+        window.show()
+    if window.options.settings.classroom:
+        window.act_classroom.setChecked(True)
+        window.toggle_classroom(True)
+    if window.options.autostart:
+        QTimer.singleShot(0, window.setup.request_start)
+
+    screenshot = getattr(args, "screenshot", None)
+    quit_after_s = getattr(args, "quit_after", None)
+    if screenshot or quit_after_s is not None:
+        def finish() -> None:
+            if screenshot:
+                window.grab().save(os.fspath(screenshot))
+            window.close()
+            app.quit()
+
+        QTimer.singleShot(int(1000 * (quit_after_s if quit_after_s is not None else 3.0)), finish)
+    rc = app.exec()
+    window.shutdown()
+    return int(rc)
