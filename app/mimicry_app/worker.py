@@ -230,35 +230,15 @@ class LiveBridge(QObject):
 # --------------------------------------------------------------------------- the worker thread
 
 def analyze_folder(folder: Path) -> str:
-    """Analyse a saved session: writes trials.csv and summary.json, returns the summary text.
+    """Analyse a saved session (trials.csv, summary.json, as ``mimicry analyze``); the text."""
+    from mimicry.analysis.folder import NoTrialsError  # noqa: PLC0415
+    from mimicry.analysis.folder import analyze_folder as analyze  # noqa: PLC0415
 
-    Uses the pieces of ``mimicry analyze`` so the app and the command line
-    write the same files.
-    """
-    import json  # noqa: PLC0415
-    from dataclasses import replace  # noqa: PLC0415
-
-    from mimicry.analysis.session import analyze_session, summary_dict  # noqa: PLC0415
-    from mimicry.analysis.summary import plain_summary  # noqa: PLC0415
-    from mimicry.commands.analyze import read_session, write_trials_csv  # noqa: PLC0415
-    from mimicry.errors import InputError  # noqa: PLC0415
-    from mimicry.timeline import trials_from_events  # noqa: PLC0415
-
-    frames, events, status, notes = read_session(folder)
-    if not trials_from_events(events):
+    try:
+        return analyze(folder).text
+    except NoTrialsError:
         return ("No face was shown in this session (no trials), so there is nothing to "
                 "analyse. The recording is saved.")
-    result = analyze_session(frames, events, session_status=status)
-    if notes:
-        result = replace(result, notes=notes + result.notes)
-    write_trials_csv(folder / "trials.csv", result)
-    out = folder / "summary.json"
-    try:
-        out.write_text(json.dumps(summary_dict(result), indent=2, allow_nan=False) + "\n",
-                       encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot write {out}: {exc.strerror or exc}") from None
-    return plain_summary(result)
 
 
 class SessionWorker(QThread):

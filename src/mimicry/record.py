@@ -135,6 +135,9 @@ def record_session(*, source: str, protocol: str, seed: int | None = None,
 
 def _analyze(folder: Path) -> str:
     """Write trials.csv and summary.json; return the plain-language summary."""
-    from .analysis.session import analyze_session  # noqa: PLC0415
+    from .analysis.folder import NoTrialsError, analyze_folder  # noqa: PLC0415
 
-    return analyze_session(folder).text
+    try:
+        return analyze_folder(folder).text
+    except NoTrialsError:
+        return "No stimulus trial was reached, so there is nothing to analyse."

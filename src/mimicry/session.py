@@ -133,9 +133,21 @@ def load_session(path: str | os.PathLike) -> Session:
         raise InputError(f"{p} holds no frames.csv; expected a session folder from "
                          f"'mimicry record', 'mimicry process' or the app")
     warnings = []
-    meta = read_json(p / SESSION_FILE) if (p / SESSION_FILE).is_file() else {}
-    if not meta:
+    meta = {}
+    if (p / SESSION_FILE).is_file():
+        try:
+            meta = read_json(p / SESSION_FILE)
+        except InputError as exc:
+            # A damaged session.json must not hide the recorded frames.
+            warnings.append(f"{exc}; whether the session finished normally is unknown")
+        if not isinstance(meta, dict):
+            warnings.append(f"{p / SESSION_FILE} is not a JSON object; metadata ignored")
+            meta = {}
+    else:
         warnings.append("no session.json: metadata unknown")
+    if not isinstance(meta.get("schema_version", SESSION_SCHEMA_VERSION), int):
+        warnings.append(f"session.json schema_version {meta.get('schema_version')!r} is not a "
+                        f"whole number; metadata may be misread")
     elif meta.get("schema_version", SESSION_SCHEMA_VERSION) > SESSION_SCHEMA_VERSION:
         warnings.append(f"session.json schema_version {meta.get('schema_version')} is newer than "
                         f"this version of mimicry understands ({SESSION_SCHEMA_VERSION})")
@@ -144,6 +156,11 @@ def load_session(path: str | os.PathLike) -> Session:
     if (p / "trials.csv").is_file():
         with open(p / "trials.csv", newline="", encoding="utf-8") as fh:
             trials = list(csv.DictReader(fh))
-    summary = read_json(p / "summary.json") if (p / "summary.json").is_file() else None
+    summary = None
+    if (p / "summary.json").is_file():
+        try:
+            summary = read_json(p / "summary.json")
+        except InputError as exc:  # an old analysis output; analysing again rewrites it
+            warnings.append(f"{exc}; run 'mimicry analyze' again")
     return Session(path=p, meta=meta, frames=read_frames(p / "frames.csv"), events=events,
                    trials=trials, summary=summary, warnings=warnings)

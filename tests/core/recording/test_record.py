@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -29,9 +30,19 @@ def _only_session(root: Path) -> Path:
 def test_record_video_matches_process_path(quick_sim, quick_processed, tmp_path):
     rc = main(["record", "--source", str(quick_sim / "participant.mp4"), "--protocol", "quick",
                "--seed", "1", "--no-display", "--fast", "--out", str(tmp_path),
-               "--participant", "p01", "--no-analyze"])
+               "--participant", "p01"])
     assert rc == 0
     s = load_session(_only_session(tmp_path))
+    # The recording is analysed at the end, and scores like the process --events path.
+    assert s.summary is not None and len(s.trials) == 9
+    offline = tmp_path / "offline"
+    shutil.copytree(quick_processed, offline)
+    assert main(["analyze", str(offline)]) == 0
+    ref = json.loads((offline / "summary.json").read_text())
+    for key in ("n_trials", "n_valid_trials", "p_value", "p_floor", "conclusion"):
+        assert s.summary[key] == ref[key], key
+    assert s.summary["mimicry_index"] == pytest.approx(ref["mimicry_index"], rel=0.02)
+    assert s.summary["xcorr"]["peak_lag_s"] == pytest.approx(ref["xcorr"]["peak_lag_s"], abs=0.02)
     assert s.status == "complete"
     assert s.path.name.endswith("_p01")
     p = read_frames(quick_processed / "frames.csv")

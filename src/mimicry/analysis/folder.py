@@ -1,0 +1,100 @@
+"""Analyse a session folder and write its outputs: the one path every front end uses.
+
+``mimicry analyze``, ``mimicry record`` (at the end of a recording) and the
+app's results screen all call :func:`analyze_folder`, so they read the session
+the same way (:func:`mimicry.load_session`) and write the same
+``trials.csv`` and ``summary.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..errors import InputError
+from .config import AnalysisConfig
+from .session import SessionResult, analyze_session, summary_dict, trial_rows, TRIAL_CSV_COLUMNS
+
+
+class NoTrialsError(InputError):
+    """The session has no stimulus trials, so there is nothing to analyse."""
+
+
+@dataclass(frozen=True)
+class FolderAnalysis:
+    """What :func:`analyze_folder` found and wrote.
+
+    Attributes
+    ----------
+    result : SessionResult
+    summary : dict
+        The content written to ``summary.json``.
+    text : str
+        The plain-language summary.
+    trials_csv, summary_json : Path
+    """
+
+    result: SessionResult
+    summary: dict
+    text: str
+    trials_csv: Path
+    summary_json: Path
+
+
+def write_trials_csv(path: Path, result: SessionResult) -> None:
+    """Write ``trials.csv``: :data:`~mimicry.analysis.session.TRIAL_CSV_COLUMNS`."""
+    from ..formats import format_cell, open_csv_writer  # noqa: PLC0415
+
+    fh, writer = open_csv_writer(path, TRIAL_CSV_COLUMNS)
+    with fh:
+        for row in trial_rows(result):
+            writer.writerow([format_cell(row[c]) for c in TRIAL_CSV_COLUMNS])
+
+
+def write_summary_json(path: Path, summary: dict) -> None:
+    """Write ``summary.json`` as strict JSON (no NaN)."""
+    try:
+        path.write_text(json.dumps(summary, indent=2, allow_nan=False) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror or exc}; expected a writable "
+                         f"session folder") from None
+
+
+def analyze_folder(folder: str | Path, config: AnalysisConfig | None = None) -> FolderAnalysis:
+    """Analyse ``folder`` and write ``trials.csv`` and ``summary.json`` into it.
+
+    Parameters
+    ----------
+    folder : str or Path
+        A session folder (``frames.csv``, ``events.csv``, ``session.json``).
+    config : AnalysisConfig | None
+
+    Raises
+    ------
+    InputError
+        The folder or its ``frames.csv`` is missing, or an output cannot be written.
+    NoTrialsError
+        ``events.csv`` holds no stimulus trials.
+    """
+    from ..session import load_session  # noqa: PLC0415
+    from ..timeline import trials_from_events  # noqa: PLC0415
+    from .summary import plain_summary  # noqa: PLC0415
+
+    session = load_session(folder)
+    if not (session.path / "events.csv").is_file():
+        raise InputError(f"{session.path} holds no events.csv; expected the stimulus timeline "
+                         f"(from 'mimicry record', the app, or 'mimicry process --events')")
+    if not trials_from_events(session.events):
+        raise NoTrialsError(f"{session.path / 'events.csv'} has no stimulus trials (no "
+                            f"stimulus_onset events), so there is nothing to analyse")
+    result = analyze_session(session.frames, session.events, config,
+                             session_status=session.status)
+    if session.warnings:
+        result = replace(result, notes=list(session.warnings) + list(result.notes))
+    summary = summary_dict(result)
+    trials_csv, summary_json = session.path / "trials.csv", session.path / "summary.json"
+    write_trials_csv(trials_csv, result)
+    write_summary_json(summary_json, summary)
+    return FolderAnalysis(result=result, summary=summary, text=plain_summary(result),
+                          trials_csv=trials_csv, summary_json=summary_json)
