@@ -27,7 +27,7 @@ class MeterReading:
     index : float
         The running mimicry index (SD units; NaN until 2 happy and 2 sad trials).
     index_text : str
-        ``"+0.82"`` or ``"–"``.
+        ``"+0.8"`` or ``"–"``.
     chance_text : str
         The p-value in plain words.
     lag_s : float
@@ -73,7 +73,8 @@ def reading_from_update(update, lag=None, config=None) -> MeterReading:
     config = config or AnalysisConfig()
     cong = update.congruence
     if math.isfinite(cong.index):
-        index_text = f"{cong.index:+.2f}"
+        # One decimal: with a handful of trials the index is uncertain by about ±0.5.
+        index_text = f"{cong.index:+.1f}"
         if cong.index >= 0:
             chance = chance_phrase(cong.p_value, cong.p_floor)
         else:

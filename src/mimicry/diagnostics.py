@@ -113,5 +113,7 @@ def collect(*, model=None, n_cameras: int = 4) -> dict:
     m = check_model(model)
     cams = probe_cameras(n_cameras)
     qt = probe_qt()
+    from .recording import default_sessions_dir  # noqa: PLC0415
+
     return {"ok": m["ok"], "model": m, "cameras": cams, "cameras_tried": n_cameras, "qt": qt,
-            "versions": versions()}
+            "sessions_dir": str(default_sessions_dir()), "versions": versions()}

@@ -45,6 +45,7 @@ def _lines(r: dict) -> list[str]:
                      f"the demo participant, or use --source VIDEO")
     q = r["qt"]
     lines.append(f"[{ok if q['ok'] else bad}] Qt: {q['detail']}")
+    lines.append(f"[info] sessions are saved under {r['sessions_dir']} (unless --out)")
     lines.append("")
     lines.append("versions: " + ", ".join(f"{k} {v}" for k, v in r["versions"].items()))
     return lines
