@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, MimicryError
 from .recording import LiveRunner, SessionRecorder, default_sessions_dir
 from .sources import open_source, source_kind
 from .tracking import MediaPipeTracker
@@ -116,8 +116,14 @@ def record_session(*, source: str, protocol: str, seed: int | None = None,
             result = None
             try:
                 result = runner.run()
-            finally:
-                _finish(recorder, result, schedule.calibration, src.dropped)
+            except BaseException:
+                # Report what stopped the run, not a follow-on failure to finalise.
+                try:
+                    _finish(recorder, None, schedule.calibration, src.dropped)
+                except MimicryError:
+                    pass
+                raise
+            _finish(recorder, result, schedule.calibration, src.dropped)
         finally:
             tracker.close()
     finally:

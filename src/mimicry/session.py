@@ -62,6 +62,10 @@ def write_session_json(folder: str | os.PathLike, meta: dict) -> None:
             fh.write("\n")
         os.replace(tmp, folder / SESSION_FILE)
     except OSError as exc:
+        try:
+            tmp.unlink(missing_ok=True)  # the old session.json stays as it was
+        except OSError:
+            pass
         raise InputError(f"cannot write {folder / SESSION_FILE}: {exc.strerror or exc}") from None
 
 

@@ -8,6 +8,7 @@ last second. A write failure (disk full, folder removed) raises
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Sequence
@@ -38,20 +39,25 @@ class _CsvAppender:
     def _write(self, row: list[str]) -> None:
         try:
             self._writer.writerow(row)
-            self.rows += 1
-            now = time.monotonic()
-            if now - self._last_flush >= FLUSH_INTERVAL_S:
-                self._fh.flush()
-                self._last_flush = now
         except OSError as exc:
             raise WriteError(f"cannot write {self.path}: {exc.strerror or exc}; rows written "
                              f"before this point are kept") from None
+        self.rows += 1
+        if time.monotonic() - self._last_flush >= FLUSH_INTERVAL_S:
+            self.flush()
 
     def flush(self) -> None:
         try:
             self._fh.flush()
+            # On POSIX, writing into a file whose folder was deleted succeeds and
+            # the rows vanish: notice it here, at most one flush interval late.
+            removed = os.fstat(self._fh.fileno()).st_nlink == 0
         except OSError as exc:
-            raise WriteError(f"cannot write {self.path}: {exc.strerror or exc}") from None
+            raise WriteError(f"cannot write {self.path}: {exc.strerror or exc}; rows written "
+                             f"before this point are kept") from None
+        if removed:
+            raise WriteError(f"cannot write {self.path}: the file or its folder was removed "
+                             f"while recording; expected it to stay in place")
         self._last_flush = time.monotonic()
 
     def close(self) -> None:

@@ -47,9 +47,13 @@ def write_trials_csv(path: Path, result: SessionResult) -> None:
     from ..formats import format_cell, open_csv_writer  # noqa: PLC0415
 
     fh, writer = open_csv_writer(path, TRIAL_CSV_COLUMNS)
-    with fh:
-        for row in trial_rows(result):
-            writer.writerow([format_cell(row[c]) for c in TRIAL_CSV_COLUMNS])
+    try:
+        with fh:
+            for row in trial_rows(result):
+                writer.writerow([format_cell(row[c]) for c in TRIAL_CSV_COLUMNS])
+    except OSError as exc:  # e.g. the disk is full
+        raise InputError(f"cannot write {path}: {exc.strerror or exc}; expected a writable "
+                         f"session folder") from None
 
 
 def write_summary_json(path: Path, summary: dict) -> None:

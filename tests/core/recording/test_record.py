@@ -204,3 +204,58 @@ def test_invalid_protocol_fails_before_anything_starts(tmp_path, capsys):
     assert rc == 2
     assert "per_condition" in capsys.readouterr().err
     assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
+
+
+def _record_cmd(quick_sim, out, *extra):
+    return [sys.executable, "-m", "mimicry.cli", "record", "--source",
+            str(quick_sim / "participant.mp4"), "--protocol", "quick", "--no-display",
+            "--out", str(out), *extra]
+
+
+def test_disk_full_midway_is_one_line_exit_2_and_keeps_the_rows(quick_sim, tmp_path):
+    import resource
+
+    limit = 200_000  # bytes any one file may reach: frames.csv fills it about 10 s in
+
+    def small_disk():  # writes past the limit fail with EFBIG, as on a full disk
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    out = tmp_path / "out"
+    r = subprocess.run(_record_cmd(quick_sim, out, "--fast"), capture_output=True, text=True,
+                       preexec_fn=small_disk, timeout=300)
+    assert r.returncode == 2
+    err = r.stderr.strip().splitlines()
+    assert len(err) == 1 and "frames.csv" in err[0] and "Traceback" not in r.stderr
+    folder = _only_session(out)
+    f = read_frames(folder / "frames.csv")  # what was written stays readable
+    assert len(f) > 100 and np.all(np.diff(f.t) > 0)
+    s = load_session(folder)
+    assert s.status in ("incomplete", "failed")
+    assert not (folder / "session.json.tmp").exists()
+    # The analysis, on the same full disk, fails just as cleanly.
+    r = subprocess.run([sys.executable, "-m", "mimicry.cli", "analyze", str(folder)],
+                       capture_output=True, text=True, preexec_fn=lambda: resource.setrlimit(
+                           resource.RLIMIT_FSIZE, (0, 0)))
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
+    assert "trials.csv" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_folder_removed_midway_is_one_line_exit_2(quick_sim, tmp_path):
+    import shutil as sh
+
+    out = tmp_path / "out"
+    proc = subprocess.Popen(_record_cmd(quick_sim, out, "--no-analyze"),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not any(
+                p.stat().st_size > 10_000 for p in out.glob("*/frames.csv")):
+            time.sleep(0.05)
+        sh.rmtree(out)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 2
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and "removed" in lines[0] and "frames.csv" in lines[0]
