@@ -184,3 +184,21 @@ def test_check_reports_model_and_versions(capsys):
     assert main(["check", "--cameras", "1"]) == 0
     out = capsys.readouterr().out
     assert "[OK  ] face model" in out and "mediapipe" in out
+
+
+def test_simulated_smile_follows_the_happy_stimulus_after_its_delay(quick_processed):
+    """simulate (quick, delay 0.6 s, gain 1, seed 1) → process --events: the smile
+    correlates >= 0.8 with the happy stimulus intensity shifted by 0.6 s, more than unshifted."""
+    f = read_frames(quick_processed / "frames.csv").face(0)
+    happy = np.where(f.condition == "happy", f.stimulus_intensity, 0.0)
+    smile = f.channels["smile"]
+    seen = np.isfinite(smile)
+    assert seen.mean() > 0.95
+
+    def corr(shift_s: float) -> float:
+        h = np.interp(f.t - shift_s, f.t, happy, left=0.0, right=0.0)
+        return float(np.corrcoef(h[seen], smile[seen])[0, 1])
+
+    r = {s: corr(s) for s in (0.0, 0.3, 0.6, 0.9)}
+    assert r[0.6] >= 0.8, r
+    assert r[0.6] > r[0.0] + 0.1 and r[0.6] > r[0.3] and r[0.6] > r[0.9], r
