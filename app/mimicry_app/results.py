@@ -2,19 +2,27 @@
 
 Shows a :class:`~mimicry_app.worker.SessionOutcome`: the summary written by
 :mod:`mimicry.analysis`, the trial-averaged response curves per condition
-(:mod:`mimicry_app.curves`), and the session folder with a button to open it.
+(:mod:`mimicry.report.curves`), the session folder with a button to open it,
+a button that writes and opens the session's ``report.html``
+(:mod:`mimicry.report`), and the optional 1-7 self-rating question, saved
+into ``session.json``.
 """
 
 from __future__ import annotations
 
 import html
+import sys
+import traceback
 
 import numpy as np
 import pyqtgraph as pg
-from PyQt6.QtCore import Qt, QUrl, pyqtSignal
+from PyQt6.QtCore import Qt, QThread, QUrl, pyqtSignal
 from PyQt6.QtGui import QDesktopServices
-from PyQt6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea,
-                             QVBoxLayout, QWidget)
+from PyQt6.QtWidgets import (QButtonGroup, QFrame, QHBoxLayout, QLabel, QPushButton,
+                             QScrollArea, QVBoxLayout, QWidget)
+
+from mimicry.report.self_rating import (SELF_RATING_ENDS, SELF_RATING_MAX, SELF_RATING_MIN,
+                                        SELF_RATING_QUESTION)
 
 from . import theme
 from .live_plots import _brush, _pen, style_plot
@@ -102,6 +110,32 @@ class ResponseCurvesPlot(pg.GraphicsLayoutWidget):
             p.setYRange(lo, hi, padding=0.05)
 
 
+class ReportWriter(QThread):
+    """Writes a session's ``report.html`` off the UI thread (drawing takes a few seconds).
+
+    After it finishes, ``path`` is the report, or ``problem`` says why there is none.
+    """
+
+    def __init__(self, folder, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mimicry report writer")
+        self.folder = folder
+        self.path = None
+        self.problem = ""
+
+    def run(self) -> None:
+        from mimicry.errors import MimicryError  # noqa: PLC0415
+        from mimicry.report.session_report import write_session_report  # noqa: PLC0415
+
+        try:
+            self.path = write_session_report(self.folder)
+        except MimicryError as exc:
+            self.problem = str(exc)
+        except Exception as exc:  # a bug: say so in the window, keep the traceback on stderr
+            traceback.print_exc(file=sys.stderr)
+            self.problem = f"internal error ({exc.__class__.__name__}: {exc}); please report it"
+
+
 class ResultsPage(QWidget):
     """What the session showed, and where it was saved.
 
@@ -109,9 +143,12 @@ class ResultsPage(QWidget):
     -------
     new_session()
         The operator wants to go back to the setup screen.
+    report_ready(str path, str problem)
+        The report was written (and opened), or ``problem`` says why not.
     """
 
     new_session = pyqtSignal()
+    report_ready = pyqtSignal(str, str)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -159,6 +196,28 @@ class ResultsPage(QWidget):
         body.addLayout(right, 3)
         outer.addLayout(body, 1)
 
+        rating = QHBoxLayout()
+        self.rating_question = QLabel(f"<b>{html.escape(SELF_RATING_QUESTION)}</b> (optional)")
+        rating.addWidget(self.rating_question)
+        rating.addWidget(QLabel(SELF_RATING_ENDS[0]))
+        self.rating_group = QButtonGroup(self)
+        self.rating_buttons = []
+        for n in range(SELF_RATING_MIN, SELF_RATING_MAX + 1):
+            b = QPushButton(str(n))
+            b.setCheckable(True)
+            b.setMaximumWidth(48)
+            b.setStyleSheet(f"QPushButton:checked {{ background: {theme.ACCENT}; color: white; "
+                            f"font-weight: 700; }}")
+            self.rating_group.addButton(b, n)
+            self.rating_buttons.append(b)
+            rating.addWidget(b)
+        rating.addWidget(QLabel(SELF_RATING_ENDS[1]))
+        self.rating_status = QLabel("")
+        self.rating_status.setStyleSheet(f"color: {theme.MUTED_TEXT};")
+        rating.addWidget(self.rating_status, 1)
+        self.rating_group.idClicked.connect(self.save_rating)
+        outer.addLayout(rating)
+
         foot = QHBoxLayout()
         self.saved = QLabel("")
         self.saved.setWordWrap(True)
@@ -167,6 +226,12 @@ class ResultsPage(QWidget):
         self.open_button = QPushButton("Open folder")
         self.open_button.clicked.connect(self.open_folder)
         foot.addWidget(self.open_button)
+        self.report_button = QPushButton("Open report")
+        self.report_button.setToolTip("Write report.html into the session folder (summary, "
+                                      "curves, every trial, data quality) and open it")
+        self.report_button.clicked.connect(self.open_report)
+        foot.addWidget(self.report_button)
+        self._report_writer = None
         self.new_button = QPushButton("New session")
         self.new_button.setObjectName("primary")
         self.new_button.clicked.connect(self.new_session)
@@ -179,6 +244,8 @@ class ResultsPage(QWidget):
         self.status.hide()
         self.saved.setText("")
         self.open_button.setEnabled(False)
+        self.report_button.setEnabled(False)
+        self._reset_rating(False)
         self.curves.show_curves(None)
         self.curves_key.setText("")
 
@@ -208,7 +275,58 @@ class ResultsPage(QWidget):
         else:
             self.saved.setText("Not saved (recording was off).")
         self.open_button.setEnabled(outcome.folder is not None)
+        self.report_button.setEnabled(outcome.folder is not None and bool(outcome.summary_text))
+        self._reset_rating(outcome.folder is not None)
 
     def open_folder(self) -> None:
         if self.folder is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.folder)))
+
+    def open_report(self) -> None:
+        """Write the session's report.html on a worker thread, then open it."""
+        if self.folder is None or (self._report_writer is not None
+                                   and self._report_writer.isRunning()):
+            return
+        self.report_button.setEnabled(False)
+        self.report_button.setText("Writing report\N{HORIZONTAL ELLIPSIS}")
+        self._report_writer = ReportWriter(self.folder, self)
+        self._report_writer.finished.connect(self._report_written)
+        self._report_writer.start()
+
+    def _report_written(self) -> None:
+        writer = self._report_writer
+        self.report_button.setText("Open report")
+        self.report_button.setEnabled(self.folder is not None)
+        if writer.path is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(writer.path)))
+        else:
+            self.status.setText(f"The report could not be written: {writer.problem}")
+            self.status.show()
+        self.report_ready.emit(str(writer.path or ""), writer.problem)
+
+    def _reset_rating(self, enabled: bool) -> None:
+        self.rating_group.setExclusive(False)
+        for b in self.rating_buttons:
+            b.setChecked(False)
+            b.setEnabled(enabled)
+        self.rating_group.setExclusive(True)
+        self.rating_status.setText("")
+
+    def save_rating(self, rating: int) -> None:
+        """Save the self-rating into the session's session.json."""
+        from mimicry.errors import MimicryError  # noqa: PLC0415
+        from mimicry.report.self_rating import save_self_rating  # noqa: PLC0415
+
+        if self.folder is None:
+            return
+        try:
+            save_self_rating(self.folder, rating)
+        except MimicryError as exc:
+            self.rating_status.setText(f"Not saved: {exc}")
+            return
+        self.rating_status.setText(f"Saved: {rating} of 7, in session.json")
+
+    def shutdown(self) -> None:
+        """Wait for a report being written; safe to call twice."""
+        if self._report_writer is not None:
+            self._report_writer.wait()

@@ -1,0 +1,53 @@
+"""Pool many sessions (a class, a study): one row per session, group statistics, a report.
+
+Each DIR is a session folder or a folder of session folders. Every session is
+analysed as 'mimicry analyze' does; the per-session mimicry indices are tested
+across people (one-sample t-test and sign-flip permutation test against 0),
+lags and response curves are averaged, and a self-rating (session.json
+self_rating, 1-7) or a --scores file is correlated with the index.
+
+Writes OUT/sessions.csv, OUT/group.json, OUT/report.html and its PNGs.
+Sessions that are incomplete, from another version or cannot be analysed are
+listed with a warning, not an error.
+
+Examples:
+  mimicry aggregate sessions/ --out class/
+  mimicry aggregate s/p01 s/p02 s/p03 --out study/ --scores questionnaire.csv
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("dirs", nargs="+", metavar="DIR",
+                        help="session folders, or folders holding session folders")
+    parser.add_argument("--out", required=True, metavar="DIR",
+                        help="output folder (created)")
+    parser.add_argument("--scores", metavar="CSV",
+                        help="a score per session to correlate with mimicry: columns "
+                             "session (folder name) or participant, and score")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seed of the random sign flips, used above 16 sessions (default 0)")
+    parser.add_argument("--open", action="store_true",
+                        help="open the report in the web browser afterwards")
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from mimicry.report.aggregate import REPORT_FILE, group_summary_text, write_aggregate
+
+    agg = write_aggregate(args.dirs, args.out, args.scores, args.seed)
+    for w in agg.warnings:
+        print(f"mimicry aggregate: warning: {w}", file=sys.stderr)
+    print(group_summary_text(agg))
+    out = Path(args.out)
+    print(f"\nWrote {out / 'sessions.csv'}, {out / 'group.json'} and {out / REPORT_FILE}.")
+    if args.open:
+        import webbrowser
+
+        webbrowser.open((out / REPORT_FILE).resolve().as_uri())
+    return 0
