@@ -22,6 +22,7 @@ from PyQt6.QtWidgets import (QHBoxLayout, QLabel, QMainWindow, QStackedWidget, Q
 from . import theme
 from .camera_view import DEMO_LABEL, CameraView
 from .classroom import ClassroomController
+from .demo_modes import DemoPanel
 from .freerun import KEY_CONDITIONS
 from .live_plots import LivePlots
 from .meter import MimicryMeter
@@ -84,6 +85,9 @@ class LivePage(QWidget):
         right.addWidget(self.camera, 3)
         self.meter = MimicryMeter()
         right.addWidget(self.meter, 0)
+        self.demo = DemoPanel()  # replaces the meter in the classroom demos
+        self.demo.hide()
+        right.addWidget(self.demo, 0)
         top.addLayout(right, 4)
         lay.addLayout(top, 3)
         self.hints = QLabel("")
@@ -281,6 +285,7 @@ class MainWindow(QMainWindow):
         b.analyzing.connect(self._analyzing)
         b.session_finished.connect(self._session_finished)
         b.warning.connect(self._show_warning)
+        b.event_logged.connect(self.live.demo.add_event)
 
         display = plan.protocol.display
         for view in self._stimulus_views():
@@ -293,6 +298,13 @@ class MainWindow(QMainWindow):
         self.live.plots.reset()
         self.live.plots.set_trials(plan.trials)
         self.live.meter.reset(plan.n_trials)
+        self.live.demo.start(plan.demo_mode, plan)
+        self.live.meter.setVisible(plan.demo_mode is None)
+        # Two people watch each other and a volunteer posing watches the prompts, not
+        # faces: no stimulus, and the room goes to the camera.
+        no_stimulus = plan.dyad or plan.capture is not None
+        self.live.stimulus.setVisible(not no_stimulus)
+        self.live.plots.setVisible(not no_stimulus)
         self._update_hints()
 
         side = self._stimulus_target_side_px()
@@ -378,6 +390,8 @@ class MainWindow(QMainWindow):
 
     def _session_finished(self, outcome) -> None:
         self.last_outcome = outcome
+        if getattr(outcome, "stimulus_set", None) is not None:  # a capture: ready to use
+            self.setup.set_protocol(str(outcome.stimulus_set / "protocol.toml"))
         self._end_threads()
         self.state = "results"
         self.statusBar().clearMessage()
@@ -442,6 +456,7 @@ class MainWindow(QMainWindow):
         if samples:
             self.live.plots.add_samples(samples)
             self.live.plots.refresh()
+            self.live.demo.add_samples(samples)
         if frame is not None:
             self.bridge.note_drawn(frame)
 
@@ -510,6 +525,8 @@ class MainWindow(QMainWindow):
     def show_condition(self, condition: str) -> None:
         """H, S, N in the free run: show a face of that condition."""
         plan = self.plan
+        if plan is not None and (plan.dyad or plan.capture is not None):
+            return  # two people, or a capture: no faces to show
         if self.state != "running" or plan is None or not plan.free_run:
             if self.state == "running":
                 self.statusBar().showMessage("H, S and N work in the free run (choose "
@@ -552,7 +569,7 @@ class MainWindow(QMainWindow):
         self._update_hints()
 
     def _update_hints(self) -> None:
-        free = self.plan is not None and self.plan.free_run
+        free = self.plan is not None and self.plan.demo_mode is None and self.plan.free_run
         show = self.classroom.enabled or free
         self.live.hints.setText(self.classroom.hints(free))
         self.live.hints.setVisible(show)
@@ -566,7 +583,8 @@ class MainWindow(QMainWindow):
         self.act_start.setEnabled(s in ("setup", "running", "paused"))
         self.act_stop.setEnabled(in_session)
         self.act_marker.setEnabled(s == "running")
-        free = self.plan is not None and self.plan.free_run and in_session
+        free = (self.plan is not None and self.plan.free_run and self.plan.demo_mode is None
+                and in_session)
         for a in self.act_conditions.values():
             a.setVisible(bool(free))
             a.setEnabled(s == "running")
@@ -596,6 +614,7 @@ class MainWindow(QMainWindow):
         self._status_timer.stop()
         self._draw_timer.stop()
         self.classroom.shutdown()
+        self.results.shutdown()
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         self.shutdown()

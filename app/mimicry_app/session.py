@@ -26,7 +26,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-from .settings import FREE_RUN
+from .settings import CAPTURE, DYAD, FREE_RUN
 
 #: How far the stimulus clock may run ahead of the newest frame, seconds. Keeps
 #: the stimulus moving smoothly between frames without running away when the
@@ -88,6 +88,11 @@ class SessionPlan:
         Planned end (None: until stopped).
     events : list of StimulusEvent
         The timeline the runner logs as the session clock reaches each event.
+    dyad : bool
+        Two-person synchrony: two face slots, no stimulus (a free run in which
+        no face is shown; the calm start lets both settle).
+    capture : tuple of CapturePhase or None
+        The teacher-as-stimulus capture: its prompts (no stimulus is shown).
     """
 
     request: SessionRequest
@@ -97,6 +102,28 @@ class SessionPlan:
     calibration: tuple[float, float]
     duration_s: float | None
     events: list = field(default_factory=list)
+    dyad: bool = False
+    capture: tuple | None = None
+
+    @property
+    def faces(self) -> int:
+        """Face slots tracked and recorded."""
+        return 2 if self.dyad else 1
+
+    @property
+    def demo_mode(self) -> str | None:
+        """The classroom demo this plan runs: ``"dyad"``, ``"yawn"``, ``"no_smile"`` or None."""
+        if self.dyad:
+            return "dyad"
+        if self.capture is not None:
+            return "capture"
+        if self.schedule is not None:
+            conditions = {tr.condition for tr in self.schedule.trials}
+            if conditions & {"yawn", "talk"}:
+                return "yawn"
+            if self.protocol.name == "no_smile":
+                return "no_smile"
+        return None
 
     @property
     def free_run(self) -> bool:
@@ -115,6 +142,10 @@ class SessionPlan:
 
     @property
     def protocol_label(self) -> str:
+        if self.dyad:
+            return DYAD
+        if self.capture is not None:
+            return CAPTURE
         return FREE_RUN if self.free_run else self.protocol.name
 
 
@@ -124,17 +155,42 @@ def plan_session(request: SessionRequest) -> SessionPlan:
 
     from . import freerun  # noqa: PLC0415
 
-    if request.protocol == FREE_RUN:
+    if request.protocol == CAPTURE:
+        return _capture_plan(request)
+    if request.protocol in (FREE_RUN, DYAD):
         proto = load_protocol(freerun.TEMPLATE_PROTOCOL)
         seed = proto.seed if request.seed is None else request.seed
         timeline = freerun.FreeRunTimeline(proto, seed=seed,
                                            calibration_s=freerun.FREE_RUN_CALIBRATION_S)
         return SessionPlan(request, proto, None, timeline, timeline.calibration, None,
-                           timeline.initial_events())
+                           timeline.initial_events(), dyad=request.protocol == DYAD)
     proto = load_protocol(request.protocol)
     schedule = build_schedule(proto, request.seed)
     return SessionPlan(request, proto, schedule, None, schedule.calibration,
                        schedule.duration_s, schedule.events())
+
+
+def _capture_plan(request: SessionRequest) -> SessionPlan:
+    """The guided capture: prompts logged as markers, the session ends after the last."""
+    from mimicry.formats import format_detail  # noqa: PLC0415
+    from mimicry.messages import StimulusEvent  # noqa: PLC0415
+    from mimicry.protocol import load_protocol  # noqa: PLC0415
+    from mimicry.stimulus.capture import capture_duration_s, capture_timeline  # noqa: PLC0415
+
+    from . import freerun  # noqa: PLC0415
+
+    proto = load_protocol(freerun.TEMPLATE_PROTOCOL)
+    seed = proto.seed if request.seed is None else request.seed
+    timeline = capture_timeline()
+    # A free-run timeline keeps the stimulus machinery idle (no face is ever shown).
+    idle = freerun.FreeRunTimeline(proto, seed=seed, calibration_s=timeline[0].start_s)
+    events = [StimulusEvent(t=0.0, event="session_start",
+                            detail=format_detail({"protocol": CAPTURE, "seed": seed}))]
+    events += [StimulusEvent(t=ph.start_s, event="marker",
+                             detail=format_detail({"label": f"prompt {ph.condition}"}))
+               for ph in timeline]
+    return SessionPlan(request, proto, None, idle, (0.0, timeline[0].start_s),
+                       capture_duration_s(timeline) + 0.5, events, capture=timeline)
 
 
 # --------------------------------------------------------------------------- source wrapper

@@ -19,6 +19,10 @@ SETTINGS_SCHEMA_VERSION = 1
 SETTINGS_FILE = "app.json"
 #: The protocol value that means "no protocol: the operator presses keys".
 FREE_RUN = "free-run"
+#: The protocol value of the two-person synchrony mode (two faces, no stimulus).
+DYAD = "two-people"
+#: The protocol value of the teacher-as-stimulus capture.
+CAPTURE = "capture-faces"
 
 
 @dataclass(frozen=True)
@@ -30,7 +34,7 @@ class AppSettings:
     source : str
         Camera index (``"0"``), ``"demo"`` or a video path.
     protocol : str
-        Shipped protocol name, a protocol TOML path, or :data:`FREE_RUN`.
+        Shipped protocol name, a protocol TOML path, :data:`FREE_RUN` or :data:`DYAD`.
     out_dir : str
         Folder that receives session folders; empty means the default
         (:func:`mimicry.recording.default_sessions_dir`).

@@ -14,7 +14,7 @@ from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QFrame,
                              QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget)
 
-from .settings import FREE_RUN, AppSettings
+from .settings import CAPTURE, DYAD, FREE_RUN, AppSettings
 from .session import SessionRequest
 
 DEMO = "demo"
@@ -23,6 +23,11 @@ PROTOCOL_LABELS = {
     "default": "Standard session (a few minutes)",
     "classroom": "Classroom demo (slow, big faces, about 2 minutes)",
     FREE_RUN: "Free run \N{EM DASH} you press H, S or N to show a face",
+    "no_smile": "Try not to smile \N{EM DASH} smiling faces, keep a straight face (1 minute)",
+    "yawn": "Contagious yawns \N{EM DASH} yawning faces and mouth movements (75 s)",
+    DYAD: "Two people \N{EM DASH} who leads whom? (two faces, no stimulus)",
+    CAPTURE: "Teacher as stimulus \N{EM DASH} capture a volunteer\N{RIGHT SINGLE QUOTATION MARK}s "
+             "faces (25 s, saves 3 photos)",
 }
 _OTHER_PROTOCOL = "__other_protocol__"
 _OTHER_VIDEO = "__other_video__"
@@ -199,6 +204,16 @@ class SetupPage(QWidget):
         if spec == FREE_RUN:
             return ("A 6-second calm start, then you choose: H shows a happy face, S a sad one, "
                     "N a neutral one. Press Esc when you are done.")
+        if spec == CAPTURE:
+            return ("A volunteer follows three prompts (neutral, smile, sad) for about 25 s. "
+                    "The app keeps the best frame of each and SAVES THESE 3 PHOTOS, cropped to "
+                    "the face, as a stimulus set in the folder below (under stimulus_sets), "
+                    "ready to use in any protocol. Photos are saved only in this mode, because "
+                    "you ask for it here.")
+        if spec == DYAD:
+            return ("Two people sit side by side in front of one camera and talk or pull faces. "
+                    "The app follows both faces and shows whose expressions follow whose. Record "
+                    "at least a minute; press Esc to finish.")
         try:
             p = load_protocol(spec)
         except MimicryError as exc:

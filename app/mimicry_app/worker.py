@@ -36,6 +36,10 @@ from .session import LiveAnalysis, PausableSource, SessionClock, SessionControl,
 #: The demo participant's frame side, pixels. Smaller than the core's default:
 #: rendering it costs CPU on the same machine that tracks it.
 DEMO_SIZE_PX = 320
+#: The demo pair (two-person mode): each face's side, pixels, and frame rate
+#: (two faces to render and track per frame).
+DEMO_DYAD_SIZE_PX = 240
+DEMO_DYAD_FPS = 20.0
 #: Frame-rate window of the status bar, seconds.
 FPS_WINDOW_S = 2.0
 #: Plot samples kept between two draws (a UI that stalls loses the oldest).
@@ -58,7 +62,8 @@ class LiveFrame:
     image : ndarray, shape (height, width, 3), uint8
         RGB (the source's array; never written to).
     landmarks : ndarray, shape (478, 3) or None
-        Normalised coordinates of face 0.
+        Normalised coordinates of face 0 (shape (956, 3): face 0 then face 1,
+        when two faces are tracked and both are seen).
     face_found : bool
     capture_mono : float
         Monotonic time the frame left the source (for latency).
@@ -99,6 +104,8 @@ class SessionOutcome:
     problem : str
         Why analysis or saving failed, if it did.
     last_reading : MeterReading or None
+    stimulus_set : Path or None
+        The stimulus set a teacher-as-stimulus capture saved.
     """
 
     status: str
@@ -109,10 +116,13 @@ class SessionOutcome:
     curves: object = None
     problem: str = ""
     last_reading: object = None
+    stimulus_set: Path | None = None
 
 
 #: Plot sample columns: t, smile, brow_raise_inner, frown (NaN without a face).
-SAMPLE_CHANNELS: tuple[str, ...] = ("smile", "brow_raise_inner", "frown")
+SAMPLE_CHANNELS: tuple[str, ...] = ("smile", "brow_raise_inner", "frown", "jaw_open", "valence")
+#: Channel of the second face slot appended to each sample (two-person mode).
+SECOND_FACE_CHANNEL = "valence"
 
 
 class LiveBridge(QObject):
@@ -163,11 +173,16 @@ class LiveBridge(QObject):
             sample = (frame.t,) + tuple(float(o.channels.get(c, np.nan)) for c in SAMPLE_CHANNELS)
         else:
             sample = (frame.t,) + (np.nan,) * len(SAMPLE_CHANNELS)
+        o2 = observations[1] if len(observations) > 1 else None
+        sample += (float(o2.channels.get(SECOND_FACE_CHANNEL, np.nan))
+                   if o2 is not None and o2.detected else np.nan,)
         src = self.source
         index, mono = src.last_capture if src is not None else (frame.index, time.monotonic())
         capture = mono if index == frame.index else time.monotonic()
-        live = LiveFrame(frame.index, frame.t, frame.image,
-                         o.landmarks if found else None, found, capture)
+        landmarks = o.landmarks if found else None
+        if found and o2 is not None and o2.detected and o2.landmarks is not None:
+            landmarks = np.concatenate([landmarks, o2.landmarks])  # both faces' dots
+        live = LiveFrame(frame.index, frame.t, frame.image, landmarks, found, capture)
         with self._lock:
             self._newest = live
             self._samples.append(sample)
@@ -198,7 +213,8 @@ class LiveBridge(QObject):
         -------
         frame : LiveFrame or None
         samples : list of tuple
-            ``(t, smile, brow_raise_inner, frown)`` per frame, in time order.
+            ``(t, smile, brow_raise_inner, frown, jaw_open, valence, valence of
+            the second face)`` per frame, in time order (NaN without a face).
         """
         with self._lock:
             newest, self._newest = self._newest, None
@@ -231,14 +247,36 @@ class LiveBridge(QObject):
 
 def analyze_folder(folder: Path) -> str:
     """Analyse a saved session (trials.csv, summary.json, as ``mimicry analyze``); the text."""
+    from mimicry.analysis.demo_folder import analyze_demo_folder  # noqa: PLC0415
     from mimicry.analysis.folder import NoTrialsError  # noqa: PLC0415
     from mimicry.analysis.folder import analyze_folder as analyze  # noqa: PLC0415
 
+    demo = analyze_demo_folder(folder)  # two people, yawns, try not to smile
+    if demo is not None:
+        return demo.text
     try:
         return analyze(folder).text
     except NoTrialsError:
         return ("No face was shown in this session (no trials), so there is nothing to "
                 "analyse. The recording is saved.")
+
+
+def _save_capture(capture, req) -> tuple[Path | None, str]:
+    """Save a teacher-as-stimulus capture; (the set's folder or None, what to say)."""
+    from datetime import datetime  # noqa: PLC0415
+
+    from mimicry.errors import MimicryError  # noqa: PLC0415
+    from mimicry.recording import default_sessions_dir, sanitize_participant  # noqa: PLC0415
+    from mimicry.stimulus.capture import capture_summary, save_capture  # noqa: PLC0415
+
+    root = Path(req.out_dir).expanduser() if req.out_dir else default_sessions_dir()
+    name = sanitize_participant(req.participant)
+    folder = root / "stimulus_sets" / f"{datetime.now():%Y-%m-%d_%H%M%S}_{name}"
+    try:
+        folder = save_capture(capture, folder, name=name)
+    except MimicryError as exc:
+        return None, capture_summary(capture, None, str(exc))
+    return folder, capture_summary(capture, folder)
 
 
 class SessionWorker(QThread):
@@ -310,10 +348,24 @@ class SessionWorker(QThread):
 
         req = self.plan.request
         kind = source_kind(req.source)
+        if kind == "demo" and self.plan.dyad:
+            from mimicry.stimulus.demo import DyadDemoSource  # noqa: PLC0415
+
+            self._demo = DyadDemoSource(realtime=True, size_px=DEMO_DYAD_SIZE_PX,
+                                        fps=DEMO_DYAD_FPS)
+            return self._demo
         if kind == "demo":
+            from mimicry.analysis.no_smile import DEMO_GAIN  # noqa: PLC0415
             from mimicry.stimulus.demo import DemoParticipantSource  # noqa: PLC0415
 
-            src = DemoParticipantSource(realtime=True, size_px=DEMO_SIZE_PX)
+            # Trying not to smile, the demo participant damps its mimicry (it still leaks).
+            gain = DEMO_GAIN if self.plan.demo_mode == "no_smile" else None
+            src = DemoParticipantSource(realtime=True, size_px=DEMO_SIZE_PX,
+                                        **({"gain": gain} if gain is not None else {}))
+            if self.plan.capture is not None:  # the demo plays the volunteer
+                from mimicry.stimulus.capture import prompt_trials  # noqa: PLC0415
+
+                src.set_trials(prompt_trials(self.plan.capture))
             if self.plan.schedule is not None:
                 src.set_trials(self.plan.schedule.trials)  # it watches the protocol too
             self._demo = src
@@ -335,7 +387,7 @@ class SessionWorker(QThread):
         from mimicry.tracking import MediaPipeTracker  # noqa: PLC0415
 
         plan, req, bridge = self.plan, self.plan.request, self.bridge
-        inner = source = tracker = recorder = result = None
+        inner = source = tracker = recorder = result = capture = None
         analysis = None
         started = False
         outcome_status, problem = "failed", ""
@@ -348,10 +400,10 @@ class SessionWorker(QThread):
                 return
             source = PausableSource(inner)
             bridge.source = source
-            tracker = MediaPipeTracker(req.model, num_faces=1, keep_landmarks=True)
+            tracker = MediaPipeTracker(req.model, num_faces=plan.faces, keep_landmarks=True)
             if req.record:
                 out_root = Path(req.out_dir).expanduser() if req.out_dir else default_sessions_dir()
-                recorder = SessionRecorder(out_root, req.participant, meta={
+                recorder = SessionRecorder(out_root, req.participant, faces=plan.faces, meta={
                     "protocol": plan.protocol_label,
                     "protocol_file": (str(plan.protocol.path)
                                       if plan.protocol.path and not plan.free_run else None),
@@ -362,9 +414,14 @@ class SessionWorker(QThread):
                     "planned_duration_s": plan.duration_s, "lsl": False})
                 recorder.set_trials(plan.trials)
             analysis = LiveAnalysis(bridge.publish_reading, bridge.publish_warning)
+            observers = [self.control, analysis, bridge]
+            if plan.capture is not None:
+                from mimicry.stimulus.capture import StimulusCapture  # noqa: PLC0415
+
+                capture = StimulusCapture(plan.capture)
+                observers.append(capture)
             runner = LiveRunner(source, tracker, recorder, schedule_events=plan.events,
-                                duration_s=plan.duration_s,
-                                observers=[self.control, analysis, bridge])
+                                duration_s=plan.duration_s, observers=observers)
             self.control.attach(runner, recorder, source)
             with self._lock:
                 self._runner, self._source = runner, source
@@ -405,9 +462,11 @@ class SessionWorker(QThread):
             return
         if analysis is not None:
             analysis.finish()
-        text, curves = "", None
+        text, curves, stimulus_set = "", None, None
         n_frames = result.n_frames if result is not None else 0
-        if recorder is not None and n_frames:
+        if capture is not None:
+            stimulus_set, text = _save_capture(capture, req)
+        elif recorder is not None and n_frames:
             bridge.analyzing.emit()
             try:
                 text = analyze_folder(recorder.path)
@@ -424,7 +483,7 @@ class SessionWorker(QThread):
         bridge.session_finished.emit(SessionOutcome(
             status=outcome_status, folder=recorder.path if recorder is not None else None,
             n_frames=n_frames, dropped=source.dropped if source is not None else 0,
-            summary_text=text, curves=curves, problem=problem,
+            summary_text=text, curves=curves, problem=problem, stimulus_set=stimulus_set,
             last_reading=analysis.last_reading if analysis is not None else None))
 
 

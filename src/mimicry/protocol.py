@@ -43,11 +43,12 @@ if TYPE_CHECKING:  # pragma: no cover
 SCHEMA_VERSION = 1
 
 #: Names of the protocols shipped in ``mimicry/protocols/``.
-SHIPPED_PROTOCOLS: tuple[str, ...] = ("default", "quick", "classroom")
+SHIPPED_PROTOCOLS: tuple[str, ...] = ("default", "quick", "classroom", "yawn", "no_smile")
 
-#: Conditions a protocol may list. ``yawn`` works with the built-in faces only
-#: (a demo of contagious yawning); user stimulus sets use :data:`CONDITIONS`.
-PROTOCOL_CONDITIONS: tuple[str, ...] = CONDITIONS + ("yawn",)
+#: Conditions a protocol may list. ``yawn`` and ``talk`` (its control: short
+#: mouth movements that are not yawns) work with the built-in faces only (the
+#: contagious-yawn demo); user stimulus sets use :data:`CONDITIONS`.
+PROTOCOL_CONDITIONS: tuple[str, ...] = CONDITIONS + ("yawn", "talk")
 
 #: The most times one condition may follow itself in the trial order.
 MAX_SAME_CONDITION_IN_ROW = 2
@@ -425,9 +426,11 @@ def parse_protocol(text: str, source: str | Path = "<string>") -> Protocol:
 
         stimulus_set = load_stimulus_set(set_path)
         missing = [c for c in conditions if not stimulus_set.items_for(c)]
-        if "yawn" in conditions:
-            raise ConfigError(f"{label}: [trials] conditions lists 'yawn', which only the built-in "
-                              f"faces can show; remove it or use [stimuli] identities")
+        for only_builtin in ("yawn", "talk"):
+            if only_builtin in conditions:
+                raise ConfigError(f"{label}: [trials] conditions lists {only_builtin!r}, which "
+                                  f"only the built-in faces can show; remove it or use [stimuli] "
+                                  f"identities")
         if missing:
             raise ConfigError(
                 f"{label}: [trials] conditions lists {', '.join(repr(c) for c in missing)} but the "

@@ -20,7 +20,12 @@ from .formats import format_detail, parse_detail
 from .messages import StimulusEvent
 
 #: The signed expression value of each condition (+1 happy, -1 sad).
-CONDITION_SIGN: dict[str, float] = {"happy": 1.0, "sad": -1.0, "neutral": 0.0, "yawn": 0.0}
+CONDITION_SIGN: dict[str, float] = {"happy": 1.0, "sad": -1.0, "neutral": 0.0, "yawn": 0.0,
+                                    "talk": 0.0}
+
+#: Mouth openings per second of a ``talk`` trial (the yawn demo's control): each
+#: opening lasts half a period (0.33 s), far shorter than a yawn.
+TALK_RATE_HZ = 1.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +93,9 @@ def trial_intensity(trial: Trial, t: np.ndarray | float) -> np.ndarray | float:
     rise = smoothstep((t - trial.onset_s) / m)
     fall = 1.0 - smoothstep((t - trial.offset_s) / m)
     out = trial.intensity * np.minimum(rise, fall)
+    if trial.condition == "talk":
+        # Short mouth movements, not a yawn: open-close cycles under the envelope.
+        out = out * np.maximum(0.0, np.sin(2 * np.pi * TALK_RATE_HZ * (t - trial.onset_s)))
     return out if out.ndim else float(out)
 
 

@@ -24,8 +24,9 @@ GUI_MODULES = ("PyQt6", "pyqtgraph", "mimicry_app")
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--source", help="camera index, video file, or 'demo' "
                                     "(default: the last one used, else camera 0)")
-    p.add_argument("--protocol", help="shipped protocol (quick, default, classroom), a TOML "
-                                      "path, or 'free-run' (default: the last one used)")
+    p.add_argument("--protocol", help="shipped protocol (quick, default, classroom, yawn, "
+                                      "no_smile), a TOML path, 'free-run', 'two-people' or "
+                                      "'capture-faces' (default: the last one used)")
     p.add_argument("--participant", help="participant id (default: the last one used)")
     p.add_argument("--out", metavar="DIR", help="folder for sessions (default: user data folder)")
     p.add_argument("--classroom", action="store_true",

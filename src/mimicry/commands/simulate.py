@@ -20,8 +20,8 @@ from ..errors import InputError
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--protocol", metavar="P",
-                   help="shipped protocol name (default, quick, classroom) or a .toml file "
-                        "(default: default)")
+                   help="shipped protocol name (default, quick, classroom, yawn, no_smile) or "
+                        "a .toml file (default: default)")
     p.add_argument("--delay", default="0.5", metavar="S",
                    help="mimicry latency in seconds, >= 0 (default 0.5)")
     p.add_argument("--gain", default="1", metavar="G",

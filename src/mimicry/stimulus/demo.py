@@ -107,3 +107,82 @@ class DemoParticipantSource(FrameSource):
         self._index += 1
         self._delivered += 1
         return frame
+
+
+class DyadDemoSource(DemoParticipantSource):
+    """Two demo participants side by side: a leader with spontaneous expressions, a follower.
+
+    For the two-person synchrony mode without two real people. The leader
+    shows :func:`mimicry.simulate.leader_episodes`; the follower mimics it
+    ``delay_s`` later (gain ``gain``, noise ``noise``). Frames are
+    ``2 * size_px`` wide. Always labelled as a demo (source kind ``demo``).
+
+    Parameters
+    ----------
+    leader : {"left", "right"}
+        The leader's side of the image.
+    Other parameters as :class:`DemoParticipantSource`.
+    """
+
+    def __init__(self, *, leader: str = "left", realtime: bool = True,
+                 clock: Clock | None = None, fps: float = 30.0, size_px: int = 240,
+                 delay_s: float = 0.6, gain: float = 1.0, noise: float = 0.05, seed: int = 7,
+                 duration_s: float | None = None) -> None:
+        from ..errors import check_option  # noqa: PLC0415
+        from ..simulate import leader_episodes  # noqa: PLC0415
+        from .face import IDENTITIES, PARTICIPANT_IDENTITY, FaceAnimator  # noqa: PLC0415
+
+        check_option("leader", leader, ("left", "right"))
+        super().__init__(realtime=realtime, clock=clock, fps=fps, size_px=size_px,
+                         delay_s=delay_s, gain=gain, noise=noise, seed=seed,
+                         duration_s=duration_s)
+        self.leader = leader
+        self.name = (f"demo pair (the {leader} face leads, the other follows {delay_s:g} s "
+                     f"later)")
+        self.size = (2 * size_px, size_px)
+        leader_id = next(i for i in IDENTITIES if i != PARTICIPANT_IDENTITY)
+        self._leader_animator = FaceAnimator(leader_id, size_px, seed=seed + 1)
+        # Episodes for up to two hours; only the current one matters.
+        self._episodes = leader_episodes(7200.0, seed, leader_id)
+
+    def describe(self) -> dict:
+        d = super().describe()
+        d.update(mode="dyad", leader=self.leader)
+        return d
+
+    def set_trials(self, trials) -> None:  # the pair ignores stimulus trials
+        return None
+
+    def show(self, trial) -> None:
+        return None
+
+    def read(self) -> Frame | None:
+        if self._closed:
+            return None
+        t = self._index / self.fps
+        if self.duration_s is not None and t >= self.duration_s:
+            return None
+        if self.realtime:
+            now = self._clock.now()
+            if self._t0 is None:
+                self._t0 = now
+            wait = self._t0 + t - now
+            if wait > 0:
+                self._clock.sleep(wait)
+            elif wait < -2.0 / self.fps:
+                skip = int(-wait * self.fps)
+                self._index += skip
+                self.dropped += skip
+                t = self._index / self.fps
+        import numpy as np  # noqa: PLC0415
+
+        from ..simulate import mimic_expression  # noqa: PLC0415
+
+        lead = self._leader_animator.frame(t, mimic_expression(self._episodes, t, 0.0, 1.0))
+        follow = self._animator.frame(t, mimic_expression(self._episodes, t, self.delay_s,
+                                                          self.gain, self.noise, self.seed))
+        pair = [lead, follow] if self.leader == "left" else [follow, lead]
+        frame = Frame(index=self._delivered, t=t, image=np.concatenate(pair, axis=1))
+        self._index += 1
+        self._delivered += 1
+        return frame

@@ -13,6 +13,9 @@ warping the neutral photo with a piecewise-affine mesh warp over MediaPipe's
   corners down, chin raised);
 - **yawn**: jaw and lower lip far down, eyes half closed, a painted mouth
   cavity;
+- **talk** (the yawn demo's control): the yawn's jaw movement at a third of
+  its size, without the eye closure; :func:`mimicry.timeline.trial_intensity`
+  makes it a series of short openings;
 - **blink**: the upper lids close onto the lower lids.
 
 Rendering needs numpy and OpenCV only (no Qt, no display) and returns RGB
@@ -44,7 +47,9 @@ IDENTITIES: tuple[str, ...] = ("alex", "blake", "casey", "drew", "eden")
 #: The identity that plays the virtual participant; the others serve as stimuli.
 PARTICIPANT_IDENTITY: str = "blake"
 #: Conditions :func:`expression_for` understands.
-CONDITIONS: tuple[str, ...] = ("happy", "sad", "neutral", "yawn")
+CONDITIONS: tuple[str, ...] = ("happy", "sad", "neutral", "yawn", "talk")
+#: Jaw opening of a full ``talk`` movement, as a fraction of a full yawn's.
+TALK_JAW = 0.35
 
 _ASSET_SIZE_PX = 1080
 _LASH_W = 0.04
@@ -67,11 +72,15 @@ class Expression:
     ----------
     happy, sad, yawn : float
         Intensity 0 (absent) to 1 (full). They may be combined.
+    talk : float
+        Mouth opening of speech-like movements, 0-1 (the jaw of a yawn scaled
+        by :data:`TALK_JAW`, eyes open).
     """
 
     happy: float = 0.0
     sad: float = 0.0
     yawn: float = 0.0
+    talk: float = 0.0
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -82,7 +91,12 @@ class Expression:
     @property
     def is_neutral(self) -> bool:
         """True when every intensity is 0."""
-        return self.happy == 0.0 and self.sad == 0.0 and self.yawn == 0.0
+        return self.happy == 0.0 and self.sad == 0.0 and self.yawn == 0.0 and self.talk == 0.0
+
+    @property
+    def jaw(self) -> float:
+        """How far the jaw is dropped, in full-yawn units."""
+        return min(1.0, self.yawn + TALK_JAW * self.talk)
 
 
 def expression_for(condition: str, intensity: float) -> Expression:
@@ -91,7 +105,7 @@ def expression_for(condition: str, intensity: float) -> Expression:
     Parameters
     ----------
     condition : str
-        ``"happy"``, ``"sad"``, ``"yawn"`` or ``"neutral"``.
+        ``"happy"``, ``"sad"``, ``"yawn"``, ``"talk"`` or ``"neutral"``.
     intensity : float
         0-1 (already eased by the caller).
 
@@ -230,10 +244,12 @@ class _Rig:
         head pose (3-D rotation of the face points about the head centre, with
         MediaPipe's depth for parallax; the frame anchors stay)."""
         v = self.v_neutral.copy()
-        for name in ("happy", "sad", "yawn"):
+        for name in ("happy", "sad"):
             w = getattr(e, name)
             if w:
                 v += w * self.bases[name]
+        if e.jaw:
+            v += e.jaw * self.bases["yawn"]
         closure = min(1.0, blink + fm.YAWN_EYE_CLOSURE * e.yawn)
         if closure > 0:
             v[:, 1] += closure * (self.blink_k @ v[:, 1])
@@ -286,8 +302,8 @@ class _Rig:
                 alpha = alpha.astype(np.float32) * (happy / 255.0)
                 nb = out[by0:by1, bx0:bx1]
                 out[by0:by1, bx0:bx1] = cv2.blendLinear(nb, sm, 1.0 - alpha, alpha)
-        if e.yawn > 0:
-            self._paint_mouth(out, v, float(e.yawn))
+        if e.jaw > 0:
+            self._paint_mouth(out, v, float(e.jaw))
         closure = min(1.0, blink + fm.YAWN_EYE_CLOSURE * e.yawn)
         if closure > 0.5:
             self._paint_lashes(out, v, closure)
