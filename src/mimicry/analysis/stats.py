@@ -166,12 +166,26 @@ def relabellings(n_a: int, n_b: int, config: AnalysisConfig) -> tuple[np.ndarray
     if math.comb(n, n_a) <= config.max_exact_permutations:
         return _exact_labels(n_a, n), "exact"
     rng = np.random.default_rng(config.seed)
-    keys = rng.random((config.n_permutations, n))
-    kth = np.partition(keys, n_a - 1, axis=1)[:, n_a - 1:n_a]
     labels = np.empty((config.n_permutations + 1, n), dtype=bool)
     labels[0] = np.arange(n) < n_a
-    labels[1:] = keys <= kth
+    # In blocks of rows: the same draws as one (n_permutations, n) array, without
+    # float temporaries that grow with the trials (the live meter reruns this
+    # after every trial of a long session).
+    step = _block_rows(n)
+    for r0 in range(0, config.n_permutations, step):
+        keys = rng.random((min(step, config.n_permutations - r0), n))
+        kth = np.partition(keys, n_a - 1, axis=1)[:, n_a - 1:n_a]
+        labels[1 + r0:1 + r0 + keys.shape[0]] = keys <= kth
     return labels, "random"
+
+
+#: Elements in one block of the permutation test's float temporaries (2 MiB each).
+BLOCK_ELEMENTS = 1 << 18
+
+
+def _block_rows(n: int) -> int:
+    """Relabellings per block so a block's float arrays stay within :data:`BLOCK_ELEMENTS`."""
+    return max(1, BLOCK_ELEMENTS // max(int(n), 1))
 
 
 def permutation_p_values(stats: np.ndarray) -> tuple[float, float, float]:
@@ -263,7 +277,11 @@ def index_statistic(x: np.ndarray, labels: np.ndarray) -> np.ndarray:
     ndarray, shape (n_sets,)
     """
     signs = np.array(list(INDEX_CHANNELS.values()))
-    return (_hedges_g_matrix(x, labels) * signs).mean(axis=1)
+    out = np.empty(labels.shape[0])
+    step = _block_rows(labels.shape[1])  # bounded temporaries, as in relabellings
+    for r0 in range(0, labels.shape[0], step):
+        out[r0:r0 + step] = (_hedges_g_matrix(x, labels[r0:r0 + step]) * signs).mean(axis=1)
+    return out
 
 
 def congruence_test(results: Sequence[TrialResult], config: AnalysisConfig) -> CongruenceResult:
