@@ -113,8 +113,8 @@ def test_two_people_mode(make_window, qtbot, dyad_video, tmp_path, read_csv):
     # The live reading: the left face leads.
     qtbot.waitUntil(lambda: panel.big.text() == "Left leads", timeout=60000)
     assert "follows about 0." in panel.detail.text()
-    with qtbot.waitSignal(w.bridge.session_finished, timeout=120000):
-        pass
+    # The session may end before this line runs: wait on its outcome, not the signal.
+    qtbot.waitUntil(lambda: w.last_outcome is not None, timeout=120000)
     outcome = w.last_outcome
     assert "The left person led" in w.results.summary.text()
     folder = outcome.folder
@@ -159,8 +159,8 @@ def test_yawn_mode(make_window, qtbot, yawn_video, tmp_path):
     panel = w.live.demo
     assert panel.title.text() == "Contagious yawns"
     qtbot.waitUntil(lambda: panel.big.text() == "1 yawn", timeout=60000)
-    with qtbot.waitSignal(w.bridge.session_finished, timeout=60000):
-        pass
+    # The session may end before this line runs: wait on its outcome, not the signal.
+    qtbot.waitUntil(lambda: w.last_outcome is not None, timeout=60000)
     assert panel.detail.text() == "After yawning faces: 1 of 1. After mouth movements: 0 of 1."
     assert "after 1 of 1 yawning faces and after 0 of 1" in w.results.summary.text()
     folder = w.last_outcome.folder
@@ -180,8 +180,8 @@ def test_no_smile_mode(make_window, qtbot, no_smile_video, tmp_path):
     assert panel.bar.isVisible() and panel.title.text() == "Try not to smile"
     qtbot.waitUntil(lambda: panel.big.text().startswith("Smiled after"), timeout=60000)
     assert panel.bar.cracked
-    with qtbot.waitSignal(w.bridge.session_finished, timeout=60000):
-        pass
+    # The session may end before this line runs: wait on its outcome, not the signal.
+    qtbot.waitUntil(lambda: w.last_outcome is not None, timeout=60000)
     text = w.results.summary.text()
     assert "You smiled after" in text and "Class leaderboard" in text
     s = json.loads((w.last_outcome.folder / "summary.json").read_text())
@@ -231,8 +231,8 @@ def test_teacher_as_stimulus_capture(make_window, qtbot, volunteer_video, tmp_pa
     assert "will be SAVED (you asked for it)" in panel.note.text()
     assert not w.live.stimulus.isVisible()
     qtbot.waitUntil(lambda: panel.big.text().startswith("Smile!"), timeout=60000)
-    with qtbot.waitSignal(w.bridge.session_finished, timeout=60000):
-        pass
+    # The session may end before this line runs: wait on its outcome, not the signal.
+    qtbot.waitUntil(lambda: w.last_outcome is not None, timeout=60000)
     outcome = w.last_outcome
     folder = outcome.stimulus_set
     assert folder is not None and folder.parent == tmp_path / "s" / "stimulus_sets"

@@ -29,8 +29,8 @@ from typing import Sequence
 
 import numpy as np
 
-from ..errors import ConfigError
 from ..timeline import Trial
+from .config import _finite as check_number
 
 
 @dataclass(frozen=True)
@@ -50,11 +50,7 @@ class NoSmileConfig:
                              ("min_robust_sd", 1e-6, 1.0), ("hold_s", 0.0, 10.0),
                              ("leak_sd", 0.0, 100.0), ("response_start_s", 0.0, 60.0),
                              ("response_end_after_offset_s", 0.0, 60.0)):
-            v = getattr(self, name)
-            if (isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v)
-                    or not lo <= v <= hi):
-                raise ConfigError(f"Invalid value for the {name!r} parameter. Allowed values are "
-                                  f"numbers in [{lo}, {hi}], but got {v!r} instead.")
+            check_number(name, getattr(self, name), lo, hi)
 
     def as_dict(self) -> dict:
         return asdict(self)

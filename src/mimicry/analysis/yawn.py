@@ -30,8 +30,8 @@ from typing import Sequence
 
 import numpy as np
 
-from ..errors import ConfigError
 from ..timeline import Trial
+from .config import _finite as check_number
 
 #: The conditions of the yawn demo.
 YAWN_CONDITION, CONTROL_CONDITION = "yawn", "talk"
@@ -71,11 +71,7 @@ class YawnConfig:
                              ("min_robust_sd", 0.0, 1.0), ("min_duration_s", 0.0, 60.0),
                              ("max_gap_s", 0.0, 10.0), ("response_after_offset_s", 0.0, 600.0),
                              ("alpha", 1e-6, 0.5)):
-            v = getattr(self, name)
-            if (isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v)
-                    or not lo <= v <= hi):
-                raise ConfigError(f"Invalid value for the {name!r} parameter. Allowed values are "
-                                  f"numbers in [{lo}, {hi}], but got {v!r} instead.")
+            check_number(name, getattr(self, name), lo, hi)
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -79,7 +79,8 @@ class DemoParticipantSource(FrameSource):
         d.update(delay_s=self.delay_s, gain=self.gain, noise=self.noise, seed=self.seed)
         return d
 
-    def read(self) -> Frame | None:
+    def _next_time(self) -> float | None:
+        """The next frame's time, waited for when paced; None when the source has ended."""
         if self._closed:
             return None
         t = self._index / self.fps
@@ -98,15 +99,24 @@ class DemoParticipantSource(FrameSource):
                 self._index += skip
                 self.dropped += skip
                 t = self._index / self.fps
+        return t
+
+    def _deliver(self, t: float, image) -> Frame:
+        frame = Frame(index=self._delivered, t=t, image=image)
+        self._index += 1
+        self._delivered += 1
+        return frame
+
+    def read(self) -> Frame | None:
+        t = self._next_time()
+        if t is None:
+            return None
         from ..simulate import mimic_expression  # noqa: PLC0415
 
         with self._lock:
             trials = list(self._trials)
         expr = mimic_expression(trials, t, self.delay_s, self.gain, self.noise, self.seed)
-        frame = Frame(index=self._delivered, t=t, image=self._animator.frame(t, expr))
-        self._index += 1
-        self._delivered += 1
-        return frame
+        return self._deliver(t, self._animator.frame(t, expr))
 
 
 class DyadDemoSource(DemoParticipantSource):
@@ -157,23 +167,9 @@ class DyadDemoSource(DemoParticipantSource):
         return None
 
     def read(self) -> Frame | None:
-        if self._closed:
+        t = self._next_time()
+        if t is None:
             return None
-        t = self._index / self.fps
-        if self.duration_s is not None and t >= self.duration_s:
-            return None
-        if self.realtime:
-            now = self._clock.now()
-            if self._t0 is None:
-                self._t0 = now
-            wait = self._t0 + t - now
-            if wait > 0:
-                self._clock.sleep(wait)
-            elif wait < -2.0 / self.fps:
-                skip = int(-wait * self.fps)
-                self._index += skip
-                self.dropped += skip
-                t = self._index / self.fps
         import numpy as np  # noqa: PLC0415
 
         from ..simulate import mimic_expression  # noqa: PLC0415
@@ -182,7 +178,4 @@ class DyadDemoSource(DemoParticipantSource):
         follow = self._animator.frame(t, mimic_expression(self._episodes, t, self.delay_s,
                                                           self.gain, self.noise, self.seed))
         pair = [lead, follow] if self.leader == "left" else [follow, lead]
-        frame = Frame(index=self._delivered, t=t, image=np.concatenate(pair, axis=1))
-        self._index += 1
-        self._delivered += 1
-        return frame
+        return self._deliver(t, np.concatenate(pair, axis=1))
