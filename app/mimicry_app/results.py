@@ -70,6 +70,12 @@ def curves_key(curves) -> str:
             + " \N{MIDDLE DOT} grey band: the face showing its expression")
 
 
+def has_trials(curves) -> bool:
+    """Whether ``curves`` (a ResponseCurves or None) averages any happy, sad or neutral trial."""
+    return curves is not None and any(curves.n_trials.get(c, 0) > 0
+                                      for c in ("happy", "sad", "neutral"))
+
+
 class ResponseCurvesPlot(pg.GraphicsLayoutWidget):
     """Trial-averaged response per condition, one plot per channel."""
 
@@ -193,7 +199,11 @@ class ResultsPage(QWidget):
         right.addWidget(self.curves_key)
         self.curves = ResponseCurvesPlot()
         right.addWidget(self.curves, 1)
-        body.addLayout(right, 3)
+        # Hidden for sessions without happy/sad/neutral trials (two people, yawns, capture).
+        self.curves_panel = QWidget()
+        self.curves_panel.setLayout(right)
+        right.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(self.curves_panel, 3)
         outer.addLayout(body, 1)
 
         rating = QHBoxLayout()
@@ -267,6 +277,7 @@ class ResultsPage(QWidget):
                              "No trial was completed, so there is nothing to summarise.")
         self.curves.show_curves(outcome.curves)
         self.curves_key.setText(curves_key(outcome.curves))
+        self.curves_panel.setVisible(has_trials(outcome.curves))
         self.folder = outcome.folder
         if outcome.folder is not None:
             self.saved.setText(f"Saved to <b>{outcome.folder}</b><br>"

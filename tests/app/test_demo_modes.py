@@ -117,6 +117,7 @@ def test_two_people_mode(make_window, qtbot, dyad_video, tmp_path, read_csv):
     qtbot.waitUntil(lambda: w.last_outcome is not None, timeout=120000)
     outcome = w.last_outcome
     assert "The left person led" in w.results.summary.text()
+    assert not w.results.curves_panel.isVisible()  # no faces were shown: no empty plots
     folder = outcome.folder
     meta = json.loads((folder / "session.json").read_text())
     assert meta["protocol"] == DYAD and meta["faces"] == 2

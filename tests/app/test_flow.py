@@ -39,6 +39,7 @@ def test_full_session_with_video(make_window, qtbot, participant_video, tmp_path
     summary_shown = w.results.summary.text()
     plotted = [item for p in w.results.curves.plots.values() for item in p.listDataItems()]
     assert len(plotted) == 6  # happy, sad, neutral x smile, sad brow
+    assert w.results.curves_panel.isVisible()
     outcome = w.last_outcome
     assert outcome.status == "complete"
     folder = outcome.folder
