@@ -212,6 +212,16 @@ class DemoPanel(QFrame):
             self._last_slow = now
             self._draw_dyad() if self.mode == "dyad" else self._draw_yawns()
 
+    def flush(self) -> None:
+        """Draw the newest reading now (the live phase ended: no more samples come to
+        trigger the once-a-second refresh)."""
+        if self._live is None:
+            return
+        if self.mode == "dyad":
+            self._draw_dyad()
+        elif self.mode == "yawn":
+            self._draw_yawns()
+
     # -- drawing -----------------------------------------------------------------
     def _draw_dyad(self) -> None:
         reading = self._live.reading()

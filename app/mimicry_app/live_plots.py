@@ -45,11 +45,15 @@ def _coloured(text: str, colour: str) -> str:
     return f"<span style='color:{colour}; font-weight:700'>{text}</span>"
 
 
+def _title(plot: pg.PlotItem, title: str) -> None:
+    plot.setTitle(title, size=f"{theme.HEADING_PT - 2}pt", color=theme.TEXT)
+
+
 def style_plot(plot: pg.PlotItem, title: str, y_label: str) -> None:
     """Large, readable axes for a projector."""
     tick_font = QFont()
     tick_font.setPointSize(theme.PLOT_TICK_PT)
-    plot.setTitle(title, size=f"{theme.HEADING_PT - 2}pt", color=theme.TEXT)
+    _title(plot, title)
     for name in ("left", "bottom"):
         ax = plot.getAxis(name)
         ax.enableAutoSIPrefix(False)  # "x0.001" next to a label confuses more than it helps
@@ -81,6 +85,7 @@ class LivePlots(pg.GraphicsLayoutWidget):
                                    f"{_coloured('inner brow raise', theme.SAD_BROW)} {dot} "
                                    f"{_coloured('frown (dashed)', theme.SAD_BROW)}", "score")
         self.face_plot.setXLink(self.stim_plot)
+        self.mode = "emotion"
         self.stim_plot.getAxis("bottom").setStyle(showValues=False)
         self.face_plot.setLabel("bottom", "seconds ago",
                                 **{"font-size": f"{theme.BASE_FONT_PT}pt"})
@@ -113,7 +118,7 @@ class LivePlots(pg.GraphicsLayoutWidget):
         self._buf: deque = deque(maxlen=BUFFER_SAMPLES)
         self._trials: dict[int, object] = {}
         self._shades = {}
-        for cond in ("happy", "sad", "neutral", "yawn"):
+        for cond in ("happy", "sad", "neutral", "yawn", "talk"):
             brush = _brush(theme.condition_colour(cond), theme.TRIAL_SHADE_ALPHA)
             items = []
             for plot in (self.stim_plot, self.face_plot):
@@ -122,6 +127,35 @@ class LivePlots(pg.GraphicsLayoutWidget):
                 items.append(item)
             self._shades[cond] = tuple(items)
         self.now_t = 0.0
+
+    def set_mode(self, mode: str) -> None:
+        """``"emotion"`` (happy/sad faces: smile and sad channels) or ``"yawn"``
+        (yawning faces and mouth movements: the viewer's jaw opening)."""
+        self.mode = "yawn" if mode == "yawn" else "emotion"
+        dot = "\N{MIDDLE DOT}"
+        viewer = "Viewer\N{RIGHT SINGLE QUOTATION MARK}s face: "
+        if self.mode == "yawn":
+            _title(self.stim_plot, f"Face on screen: {_coloured('yawn', theme.YAWN)} {dot} "
+                                   f"{_coloured('mouth movements', theme.NEUTRAL)}")
+            _title(self.face_plot, viewer + _coloured("jaw open", theme.YAWN))
+            self.stim_happy.setPen(_pen(theme.YAWN, 3))
+            self.stim_happy.setBrush(_brush(theme.YAWN, 110))
+            self.stim_sad.setPen(_pen(theme.NEUTRAL, 3))
+            self.stim_sad.setBrush(_brush(theme.NEUTRAL, 110))
+            self.smile.setPen(_pen(theme.YAWN, 4))
+        else:
+            _title(self.stim_plot, f"Face on screen: {_coloured('happy', theme.HAPPY)} {dot} "
+                                   f"{_coloured('sad', theme.SAD)}")
+            _title(self.face_plot, viewer + f"{_coloured('smile', theme.SMILE)} {dot} "
+                                   f"{_coloured('inner brow raise', theme.SAD_BROW)} {dot} "
+                                   f"{_coloured('frown (dashed)', theme.SAD_BROW)}")
+            self.stim_happy.setPen(_pen(theme.HAPPY, 3))
+            self.stim_happy.setBrush(_brush(theme.HAPPY, 110))
+            self.stim_sad.setPen(_pen(theme.SAD, 3))
+            self.stim_sad.setBrush(_brush(theme.SAD, 110))
+            self.smile.setPen(_pen(theme.SMILE, 4))
+        self.brow.setVisible(self.mode == "emotion")
+        self.frown.setVisible(self.mode == "emotion")
 
     # -- data ------------------------------------------------------------------
     def reset(self) -> None:
@@ -142,7 +176,7 @@ class LivePlots(pg.GraphicsLayoutWidget):
         self._trials[trial.trial] = trial
 
     def add_samples(self, samples) -> None:
-        """Append ``(t, smile, brow_raise_inner, frown)`` tuples in time order."""
+        """Append ``(t, smile, brow_raise_inner, frown, jaw_open, ...)`` tuples in time order."""
         self._buf.extend(samples)
         if samples:
             self.now_t = samples[-1][0]
@@ -178,16 +212,21 @@ class LivePlots(pg.GraphicsLayoutWidget):
         t, arr = t[sel], arr[sel]
         visible = [tr for tr in self._trials.values() if tr.end_s > t0 and tr.onset_s < t1]
         self._shade(visible, t1)
-        happy = np.zeros_like(t)
-        sad = np.zeros_like(t)
+        # The two stimulus curves: happy and sad, or in the yawn mode yawn and talk.
+        first, second = ("yawn", "talk") if self.mode == "yawn" else ("happy", "sad")
+        a = np.zeros_like(t)
+        b = np.zeros_like(t)
         for tr in visible:
-            if tr.condition == "happy":
-                happy += trial_intensity(tr, t)
-            elif tr.condition == "sad":
-                sad += trial_intensity(tr, t)
+            if tr.condition == first:
+                a += trial_intensity(tr, t)
+            elif tr.condition == second:
+                b += trial_intensity(tr, t)
         x = t - t1
-        self.stim_happy.setData(x, happy)
-        self.stim_sad.setData(x, sad)
-        self.smile.setData(x, arr[:, 1])
-        self.brow.setData(x, arr[:, 2])
-        self.frown.setData(x, arr[:, 3])
+        self.stim_happy.setData(x, a)
+        self.stim_sad.setData(x, b)
+        if self.mode == "yawn":
+            self.smile.setData(x, arr[:, 4])  # jaw_open
+        else:
+            self.smile.setData(x, arr[:, 1])
+            self.brow.setData(x, arr[:, 2])
+            self.frown.setData(x, arr[:, 3])

@@ -296,6 +296,7 @@ class MainWindow(QMainWindow):
         self.live.camera.clear("Opening the camera\N{HORIZONTAL ELLIPSIS}")
         self.live.camera.set_demo(request.source == "demo")
         self.live.plots.reset()
+        self.live.plots.set_mode("yawn" if plan.demo_mode == "yawn" else "emotion")
         self.live.plots.set_trials(plan.trials)
         self.live.meter.reset(plan.n_trials)
         self.live.demo.start(plan.demo_mode, plan)
@@ -382,13 +383,20 @@ class MainWindow(QMainWindow):
     def _show_warning(self, text: str) -> None:
         self.statusBar().showMessage(text, 15000)
 
+    def _final_draw(self) -> None:
+        """Draw what the live phase left pending: the last samples and the demo reading."""
+        self._draw()
+        self.live.demo.flush()
+
     def _analyzing(self) -> None:
+        self._final_draw()
         self.state = "analyzing"
         self.results.show_analyzing(self.plan.request.participant if self.plan else "")
         self.stack.setCurrentWidget(self.results)
         self._update_actions()
 
     def _session_finished(self, outcome) -> None:
+        self._final_draw()
         self.last_outcome = outcome
         if getattr(outcome, "stimulus_set", None) is not None:  # a capture: ready to use
             self.setup.set_protocol(str(outcome.stimulus_set / "protocol.toml"))

@@ -160,6 +160,11 @@ def test_yawn_mode(make_window, qtbot, yawn_video, tmp_path):
     panel = w.live.demo
     assert panel.title.text() == "Contagious yawns"
     qtbot.waitUntil(lambda: panel.big.text() == "1 yawn", timeout=60000)
+    # The live plot shows the viewer's jaw opening, not the smile and sad channels.
+    plots = w.live.plots
+    assert plots.mode == "yawn" and not plots.brow.isVisible()
+    jaw = plots.smile.getData()[1]
+    assert jaw is not None and np.nanmax(jaw) > 0.4
     # The session may end before this line runs: wait on its outcome, not the signal.
     qtbot.waitUntil(lambda: w.last_outcome is not None, timeout=60000)
     assert panel.detail.text() == "After yawning faces: 1 of 1. After mouth movements: 0 of 1."
