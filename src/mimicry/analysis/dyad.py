@@ -613,6 +613,11 @@ def dyad_plain_summary(result: DyadResult) -> str:
     else:
         lines.append("Neither person clearly led: their faces changed at about the same time, "
                      "or the order varied.")
+    # Measured on unrelated simulated pairs (docs/analysis.md, section 10): the
+    # surrogate test passes 4-9% of them at 60-120 s and up to 15% at 30 s.
+    lines.append("The chance figure for moving together is approximate: two unrelated "
+                 "people pass this test in up to 1 of 10 recordings"
+                 + (" (up to 1 of 7 this short)." if not result.long_enough else "."))
     return " ".join(lines)
 
 
