@@ -7,6 +7,11 @@ mimics whatever stimulus trials it is told about, after ``delay_s`` with
 shows (protocol or free-run keys) with :meth:`DemoParticipantSource.show`;
 ``mimicry record --source demo`` gives it the protocol's schedule.
 
+Like a person, it does not answer every face equally: each trial's response is
+scaled by a seeded factor in :data:`RESPONSE_RANGE`. A perfect, identical copy
+of every face would give a mimicry index of 30 or more (no trial-to-trial
+spread at all), which no real viewer shows and which would mislead a class.
+
 It is always labelled as a demo wherever its frames are shown or recorded
 (``session.json`` source kind ``demo``).
 """
@@ -14,11 +19,16 @@ It is always labelled as a demo wherever its frames are shown or recorded
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 from ..clock import Clock, MonotonicClock
 from ..messages import Frame
 from ..sources import FrameSource
 from ..timeline import Trial
+
+
+#: Range of the per-trial response strength of the demo participant (times ``gain``).
+RESPONSE_RANGE: tuple[float, float] = (0.5, 1.0)
 
 
 class DemoParticipantSource(FrameSource):
@@ -62,17 +72,25 @@ class DemoParticipantSource(FrameSource):
         self._delivered = 0
         self._t0: float | None = None
 
+    def _as_felt(self, trial: Trial) -> Trial:
+        """``trial`` with this participant's response strength for it (seeded per trial)."""
+        import numpy as np  # noqa: PLC0415
+
+        u = np.random.default_rng([self.seed, int(trial.trial), 0x64656D6F]).uniform(
+            *RESPONSE_RANGE)
+        return replace(trial, intensity=trial.intensity * float(u))
+
     def show(self, trial: Trial) -> None:
         """Tell the participant a stimulus trial is (or will be) on screen."""
         with self._lock:
-            self._trials.append(trial)
+            self._trials.append(self._as_felt(trial))
             # Only recent trials matter; keep the list short for a long session.
             if len(self._trials) > 32:
                 del self._trials[:-32]
 
     def set_trials(self, trials) -> None:
         with self._lock:
-            self._trials = list(trials)
+            self._trials = [self._as_felt(tr) for tr in trials]
 
     def describe(self) -> dict:
         d = super().describe()
