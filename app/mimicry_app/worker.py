@@ -247,15 +247,11 @@ class LiveBridge(QObject):
 
 def analyze_folder(folder: Path) -> str:
     """Analyse a saved session (trials.csv, summary.json, as ``mimicry analyze``); the text."""
-    from mimicry.analysis.demo_folder import analyze_demo_folder  # noqa: PLC0415
+    from mimicry.analysis.demo_folder import analyze_any_folder  # noqa: PLC0415
     from mimicry.analysis.folder import NoTrialsError  # noqa: PLC0415
-    from mimicry.analysis.folder import analyze_folder as analyze  # noqa: PLC0415
 
-    demo = analyze_demo_folder(folder)  # two people, yawns, try not to smile
-    if demo is not None:
-        return demo.text
     try:
-        return analyze(folder).text
+        return analyze_any_folder(folder)[0]  # also two people, yawns, try not to smile
     except NoTrialsError:
         return ("No face was shown in this session (no trials), so there is nothing to "
                 "analyse. The recording is saved.")

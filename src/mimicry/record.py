@@ -141,9 +141,10 @@ def record_session(*, source: str, protocol: str, seed: int | None = None,
 
 def _analyze(folder: Path) -> str:
     """Write trials.csv and summary.json; return the plain-language summary."""
-    from .analysis.folder import NoTrialsError, analyze_folder  # noqa: PLC0415
+    from .analysis.demo_folder import analyze_any_folder  # noqa: PLC0415
+    from .analysis.folder import NoTrialsError  # noqa: PLC0415
 
     try:
-        return analyze_folder(folder).text
+        return analyze_any_folder(folder)[0]
     except NoTrialsError:
         return "No stimulus trial was reached, so there is nothing to analyse."

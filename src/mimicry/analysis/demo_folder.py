@@ -21,13 +21,13 @@ analysis's text is kept as ``mimicry_summary_text``.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from .. import __version__
+from .folder import write_summary_json
 
 
 #: Places of the leaderboard shown in the summary text.
@@ -95,16 +95,6 @@ def demo_kind(session) -> str | None:
     return None
 
 
-def _write_json(path: Path, data: dict) -> None:
-    from ..errors import InputError  # noqa: PLC0415
-
-    try:
-        path.write_text(json.dumps(data, indent=2, allow_nan=False) + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot write {path}: {exc.strerror or exc}; expected a writable "
-                         f"session folder") from None
-
-
 def analyze_demo_folder(folder: str | Path, seed: int = 0, leaderboard: bool = True,
                         face_id: int = 0) -> DemoAnalysis | None:
     """Analyse a demo session folder, or return None when it is an ordinary session.
@@ -134,7 +124,7 @@ def analyze_demo_folder(folder: str | Path, seed: int = 0, leaderboard: bool = T
         summary["session_status"] = session.status
         summary["mimicry_version"] = __version__
         out = session.path / "summary.json"
-        _write_json(out, summary)
+        write_summary_json(out, summary)
         return DemoAnalysis("dyad", summary, summary["summary_text"], (out,), result)
     return None
 
@@ -190,5 +180,22 @@ def _with_ordinary_analysis(session, kind: str, seed: int, leaderboard: bool,
                 f"{i}. {e.name}: {e.survived_s:.1f} s" + ("" if e.cracked else " (never smiled)")
                 for i, e in enumerate(board[:LEADERBOARD_SHOWN], 1))
     summary["summary_text"] = text
-    _write_json(ordinary.summary_json, summary)
+    write_summary_json(ordinary.summary_json, summary)
     return DemoAnalysis(kind, summary, text, tuple(written), result)
+
+
+def analyze_any_folder(folder: str | Path, seed: int = 0, face_id: int = 0) -> tuple[str, tuple]:
+    """Analyse a session folder whatever it holds: a classroom demo (two people, yawns,
+    try not to smile) or an ordinary mimicry session. Returns (plain text, files written).
+
+    Raises what :func:`mimicry.analysis.folder.analyze_folder` raises, including
+    :class:`~mimicry.analysis.folder.NoTrialsError`.
+    """
+    from .config import AnalysisConfig  # noqa: PLC0415
+    from .folder import analyze_folder  # noqa: PLC0415
+
+    demo = analyze_demo_folder(folder, seed=seed, face_id=face_id)
+    if demo is not None:
+        return demo.text, tuple(demo.written)
+    done = analyze_folder(folder, AnalysisConfig(face_id=face_id, seed=seed))
+    return done.text, (done.trials_csv, done.summary_json)

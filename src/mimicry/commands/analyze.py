@@ -21,16 +21,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mimicry.analysis.config import AnalysisConfig
-    from mimicry.analysis.demo_folder import analyze_demo_folder
-    from mimicry.analysis.folder import analyze_folder
+    from mimicry.analysis.demo_folder import analyze_any_folder
 
-    demo = analyze_demo_folder(args.session_dir, seed=args.seed, face_id=args.face_id)
-    if demo is not None:  # a classroom demo (two-person synchrony, yawns, try not to smile)
-        print(demo.text)
-        print(f"\nWrote {', '.join(str(p) for p in demo.written)}.")
-        return 0
-    done = analyze_folder(args.session_dir, AnalysisConfig(face_id=args.face_id, seed=args.seed))
-    print(done.text)
-    print(f"\nWrote {done.trials_csv} and {done.summary_json}.")
+    text, written = analyze_any_folder(args.session_dir, seed=args.seed, face_id=args.face_id)
+    print(text)
+    print(f"\nWrote {', '.join(str(p) for p in written)}.")
     return 0
