@@ -16,7 +16,6 @@ This is timeline logic without Qt; it could move to the core
 from __future__ import annotations
 
 import threading
-import zlib
 
 import numpy as np
 
@@ -186,11 +185,11 @@ class FreeRunTrack:
         anim = self._animators.get(identity)
         if anim is None:
             from mimicry.stimulus.face import FaceAnimator  # noqa: PLC0415
+            from mimicry.stimulus.track import animator_seed  # noqa: PLC0415
 
-            # Seeded by name, as StimulusTrack does, so a face looks the same whenever it appears.
-            k = zlib.crc32(identity.encode("utf-8")) % 100_003
-            anim = self._animators[identity] = FaceAnimator(identity, self.size_px,
-                                                            seed=self.seed * 100_003 + k)
+            # Seeded as StimulusTrack does, so a face looks the same whenever it appears.
+            anim = self._animators[identity] = FaceAnimator(
+                identity, self.size_px, seed=animator_seed(self.seed, identity))
         return anim
 
     def frame(self, t_s: float) -> np.ndarray:

@@ -24,6 +24,7 @@ def calibration_baseline(folder: Path, calibration: tuple[float, float]) -> dict
     """Median and robust spread (1.4826 MAD) per channel over the calibration window."""
     import numpy as np  # noqa: PLC0415
 
+    from .analysis.baseline import robust_stats  # noqa: PLC0415
     from .channels import CHANNELS  # noqa: PLC0415
     from .tables import read_frames  # noqa: PLC0415
 
@@ -32,12 +33,10 @@ def calibration_baseline(folder: Path, calibration: tuple[float, float]) -> dict
     sel = f.face_detected & (f.t >= calibration[0]) & (f.t < calibration[1])
     if sel.sum() < 5:
         return None
+    median, robust_sd, _ = robust_stats(np.column_stack([f.channels[ch][sel] for ch in CHANNELS]))
     out = {"n_frames": int(sel.sum()), "window_s": list(calibration)}
-    for ch in CHANNELS:
-        v = f.channels[ch][sel]
-        med = float(np.median(v))
-        out[ch] = {"median": round(med, 5),
-                   "robust_sd": round(float(1.4826 * np.median(np.abs(v - med))), 5)}
+    for ch, med, sd in zip(CHANNELS, median, robust_sd):
+        out[ch] = {"median": round(float(med), 5), "robust_sd": round(float(sd), 5)}
     return out
 
 

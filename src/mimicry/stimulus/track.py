@@ -83,6 +83,16 @@ def fixation_frame(size_px: int, background: tuple[int, int, int], text: str = "
     return img
 
 
+
+def animator_seed(seed: int, identity: str) -> int:
+    """The seed of ``identity``'s face animator in a session seeded ``seed``.
+
+    By name, not creation order, so a face looks the same whenever it appears
+    and ``frame(t)`` does not depend on call order.
+    """
+    return seed * 100_003 + zlib.crc32(identity.encode("utf-8")) % 100_003
+
+
 class StimulusTrack:
     """The stimulus screen of a schedule, frame by frame.
 
@@ -150,9 +160,7 @@ class StimulusTrack:
         if anim is None:
             from .face import FaceAnimator
 
-            # Seeded by name, not creation order, so frame(t) does not depend on call order.
-            k = zlib.crc32(identity.encode("utf-8")) % 100_003
-            anim = FaceAnimator(identity, self.size_px, seed=self.seed * 100_003 + k,
+            anim = FaceAnimator(identity, self.size_px, seed=animator_seed(self.seed, identity),
                                 idle_motion=self.idle_motion, blinks=self.blinks)
             self._animators[identity] = anim
         return anim
