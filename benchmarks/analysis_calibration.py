@@ -1,6 +1,6 @@
 """Calibration of the mimicry statistics against simulated ground truth.
 
-Runs many virtual-participant sessions (:mod:`mimicry.analysis.synthetic`) and
+Runs many virtual-participant sessions (:mod:`mimicry.simulate.signal`) and
 prints:
 
 * the false-positive rate under no mimicry (gain 0) of the trial-level
@@ -27,9 +27,9 @@ import time
 import numpy as np
 
 from mimicry.analysis.config import AnalysisConfig
-from mimicry.analysis.session import analyze_session, analyze_trials
+from mimicry.analysis.offline import analyze_session, analyze_trials
 from mimicry.analysis.streaming import replay
-from mimicry.analysis.synthetic import VirtualParticipant, make_schedule, simulate_frames
+from mimicry.simulate.signal import VirtualParticipant, make_schedule, simulate_frames
 from mimicry.analysis.xcorr import lagged_xcorr
 
 #: A subtle mimic: small movements, a noisier face (closer to what a webcam sees).

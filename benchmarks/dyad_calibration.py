@@ -19,9 +19,9 @@ import time
 
 import numpy as np
 
-from mimicry.analysis.dyad import DyadConfig, analyze_dyad_arrays
-from mimicry.simulate import leader_episodes, smooth_noise
-from mimicry.timeline import signed_stimulus_signal
+from mimicry.activities.dyad.analysis import DyadConfig, analyze_dyad_arrays
+from mimicry.simulate.rendered import leader_episodes, smooth_noise
+from mimicry.protocol.timeline import signed_stimulus_signal
 
 
 def person(t, seed, episodes_seed=None, delay_s=0.0):

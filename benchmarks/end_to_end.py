@@ -39,7 +39,7 @@ from pathlib import Path
 
 def mimicry(*args: str) -> str:
     """Run the ``mimicry`` command line as a user would; fail loudly."""
-    cmd = [sys.executable, "-m", "mimicry.cli", *args]
+    cmd = [sys.executable, "-m", "mimicry.commands.main", *args]
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode != 0:
         sys.exit(f"{' '.join(cmd)} failed ({r.returncode}): {r.stderr.strip()}")

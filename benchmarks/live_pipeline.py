@@ -5,7 +5,7 @@ Usage: python benchmarks/live_pipeline.py [--video CLIP] [--protocol quick] [--s
 Runs the real app (offscreen Qt, the real main window with its stimulus
 renderer, worker thread, live analysis and plots) on a 30 fps video that
 stands in for a webcam: a thread decodes it in real time into a one-frame slot,
-newest frame wins, exactly like :class:`mimicry.sources.CameraSource`, so a
+newest frame wins, exactly like :class:`mimicry.sources.camera.CameraSource`, so a
 slow pipeline drops frames instead of falling behind. Without ``--video`` a
 virtual participant watching the protocol is rendered first.
 
@@ -92,7 +92,7 @@ class CameraLikeVideo:
                 "width": self.size[0], "height": self.size[1]}
 
     def read(self):
-        from mimicry.messages import Frame
+        from mimicry.core.messages import Frame
 
         with self._cond:
             while self._latest is None and not self._ended:
@@ -113,8 +113,8 @@ class CameraLikeVideo:
 
 
 def render_video(protocol: str, size_px: int, out: Path) -> Path:
-    from mimicry.protocol import load_protocol
-    from mimicry.simulate import simulate_participant
+    from mimicry.protocol.model import load_protocol
+    from mimicry.simulate.rendered import simulate_participant
 
     print(f"rendering a {size_px}x{size_px} participant at {CAMERA_FPS:g} fps ...", flush=True)
     r = simulate_participant(load_protocol(protocol), out, delay_s=0.6, gain=1.0, seed=1,
@@ -143,7 +143,7 @@ def main() -> int:
     import cv2  # noqa: F401  (after the QApplication, as the app does)
     from PyQt6.QtCore import QEventLoop, QTimer
 
-    import mimicry.sources as sources
+    import mimicry.sources.base as sources
     from mimicry_app.main_window import AppOptions, MainWindow
     from mimicry_app.settings import AppSettings
     from mimicry_app.theme import apply_theme
@@ -223,7 +223,7 @@ def main() -> int:
     outcome = result["outcome"]
     import numpy as np
 
-    from mimicry.tables import read_frames
+    from mimicry.io.tables import read_frames
 
     frames = read_frames(outcome.folder / "frames.csv")
     t = frames.t

@@ -8,8 +8,8 @@ first ``--every`` simulated minutes) to the end of a one-hour session: plots
 and streaming analysis keep ring buffers, nothing grows with the session.
 
 Runs the real app offscreen (main window, session worker thread, stimulus
-renderer, :class:`~mimicry.recording.LiveRunner`, the real
-:class:`~mimicry.recording.SessionRecorder` writing frames.csv/events.csv to a
+renderer, :class:`~mimicry.runtime.recorder.LiveRunner`, the real
+:class:`~mimicry.runtime.recorder.SessionRecorder` writing frames.csv/events.csv to a
 temporary folder, the real :class:`~mimicry.analysis.streaming.StreamingAnalyzer`
 and meter, the real :class:`~mimicry_app.worker.LiveBridge`, live plots and
 camera view, Qt's event loop) on a generated protocol of one hour (the default
@@ -18,8 +18,8 @@ hour takes minutes:
 
 * the frame source delivers small new frames at 30 fps on an injected clock
   (synthetic timestamps, no pacing), as fast as the pipeline takes them;
-* a stand-in for :class:`mimicry.tracking.MediaPipeTracker` (same interface)
-  returns a fresh :class:`~mimicry.messages.FaceObservation` per frame
+* a stand-in for :class:`mimicry.tracking.mediapipe_tracker.MediaPipeTracker` (same interface)
+  returns a fresh :class:`~mimicry.core.messages.FaceObservation` per frame
   (blendshapes, channels, pose, 478 landmarks) for a viewer who mimics the
   stimulus 0.6 s late, with noise, blinks and a one-second face dropout every
   ~97 s (face_lost/face_found events), so every trial is analysed live;
@@ -134,7 +134,7 @@ class SoakSource:
                  hold=None) -> None:
         import numpy as np  # noqa: PLC0415
 
-        from mimicry.clock import ManualClock  # noqa: PLC0415
+        from mimicry.core.clock import ManualClock  # noqa: PLC0415
 
         self.name = "memory soak (synthetic frames)"
         self.fps = FPS
@@ -156,7 +156,7 @@ class SoakSource:
                 "width": FRAME_W, "height": FRAME_H}
 
     def read(self):
-        from mimicry.messages import Frame  # noqa: PLC0415
+        from mimicry.core.messages import Frame  # noqa: PLC0415
 
         if self._k >= self.n_frames:
             return None
@@ -236,10 +236,10 @@ def make_soak_tracker(trials):
 
     import numpy as np  # noqa: PLC0415
 
-    from mimicry.channels import BLENDSHAPE_INDEX, compute_channels  # noqa: PLC0415
-    from mimicry.messages import FaceObservation  # noqa: PLC0415
-    from mimicry.timeline import trial_intensity  # noqa: PLC0415
-    from mimicry.tracking import Tracker, empty_observation  # noqa: PLC0415
+    from mimicry.core.channels import BLENDSHAPE_INDEX, compute_channels  # noqa: PLC0415
+    from mimicry.core.messages import FaceObservation  # noqa: PLC0415
+    from mimicry.protocol.timeline import trial_intensity  # noqa: PLC0415
+    from mimicry.tracking.mediapipe_tracker import Tracker, empty_observation  # noqa: PLC0415
 
     trials = sorted(trials, key=lambda tr: tr.onset_s)
     onsets = [tr.onset_s for tr in trials]
@@ -315,7 +315,7 @@ def write_protocol(minutes: float, folder: Path, name: str, one_block: bool = Fa
     ``one_block``: a single block with more trials (short sessions); otherwise
     as many blocks of the default protocol as needed.
     """
-    from mimicry.protocol import build_schedule, parse_protocol, shipped_protocol_path  # noqa: PLC0415
+    from mimicry.protocol.model import build_schedule, parse_protocol, shipped_protocol_path  # noqa: PLC0415
 
     text = shipped_protocol_path("default").read_text(encoding="utf-8")
     text = re.sub(r'(?m)^name = ".*"$', f'name = "{name}"', text, count=1)
@@ -427,8 +427,8 @@ def print_trace(sampler: Sampler, top: int = 15) -> None:
 # --------------------------------------------------------------------------- phases
 
 def soak(app, tmp: Path, minutes: float, every: float, trace: bool, draw_every: int) -> float:
-    import mimicry.sources as sources
-    import mimicry.tracking as tracking
+    import mimicry.sources.base as sources
+    import mimicry.tracking.mediapipe_tracker as tracking
     from mimicry_app import main_window, worker
 
     proto, sch = write_protocol(minutes, tmp, "memory-soak")
@@ -511,9 +511,9 @@ def soak(app, tmp: Path, minutes: float, every: float, trace: bool, draw_every: 
 
 def model_phase(app, tmp: Path, minutes: float) -> float:
     """The real MediaPipe tracker on a rendered virtual participant."""
-    from mimicry.protocol import load_protocol
-    from mimicry.simulate import simulate_participant
-    from mimicry.sources import VideoSource
+    from mimicry.protocol.model import load_protocol
+    from mimicry.simulate.rendered import simulate_participant
+    from mimicry.sources.video import VideoSource
 
     proto, sch = write_protocol(minutes, tmp, "memory-soak-model", one_block=True)
     print(f"model: rendering a 320x320 virtual participant for {sch.duration_s:.0f} s "
@@ -525,7 +525,7 @@ def model_phase(app, tmp: Path, minutes: float) -> float:
     warm, every = 30.0, 15.0
     sampler = Sampler(list(_frange(warm, sch.duration_s - 1.0, every)))
 
-    import mimicry.sources as sources
+    import mimicry.sources.base as sources
 
     sources.register_source("video", lambda spec, realtime=None, clock=None:
                             SampledSource(VideoSource(spec, realtime=False, clock=clock), sampler))

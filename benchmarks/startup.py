@@ -23,7 +23,7 @@ t = {"interpreter_s": time.monotonic() - T_START}
 s = time.monotonic(); import mimicry; t["import_mimicry_s"] = time.monotonic() - s
 s = time.monotonic(); import mediapipe, cv2; t["import_mediapipe_cv2_s"] = time.monotonic() - s
 from mimicry.sources import open_source
-from mimicry.tracking import MediaPipeTracker
+from mimicry.tracking.mediapipe_tracker import MediaPipeTracker
 s = time.monotonic(); src = open_source(sys.argv[1], realtime=False); t["open_source_s"] = time.monotonic() - s
 s = time.monotonic(); tr = MediaPipeTracker(); t["create_tracker_s"] = time.monotonic() - s
 s = time.monotonic(); f = src.read(); t["first_frame_s"] = time.monotonic() - s
@@ -81,7 +81,7 @@ def app_startup(source: str) -> float:
         out = Path(tmp) / "sessions"
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen", MIMICRY_CONFIG_DIR=str(Path(tmp) / "c"))
         t0 = time.monotonic()
-        proc = subprocess.Popen([sys.executable, "-m", "mimicry.cli", "app", "--source", source,
+        proc = subprocess.Popen([sys.executable, "-m", "mimicry.commands.main", "app", "--source", source,
                                  "--autostart", "--out", str(out), "--quit-after", "20"], env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         first = float("nan")

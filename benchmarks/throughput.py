@@ -24,7 +24,7 @@ def raw_loop(clip: str) -> tuple[int, float]:
     import mediapipe as mp
     from mediapipe.tasks.python import BaseOptions, vision
 
-    from mimicry.model import default_model_path
+    from mimicry.tracking.model import default_model_path
 
     t0 = time.perf_counter()
     opts = vision.FaceLandmarkerOptions(
@@ -48,7 +48,7 @@ def raw_loop(clip: str) -> tuple[int, float]:
 
 
 def pipeline(clip: str, out: Path) -> tuple[int, float]:
-    from mimicry.process import process_input
+    from mimicry.runtime.process import process_input
 
     t0 = time.perf_counter()
     r = process_input(clip, out, progress=False)

@@ -48,8 +48,8 @@ def quick_sim(tmp_path_factory):
     Rendered once per test run (320 px, 25 fps) and shared: ``participant.mp4``,
     ``events.csv`` and ``simulation.json`` in the returned folder.
     """
-    from mimicry.protocol import load_protocol
-    from mimicry.simulate import simulate_participant
+    from mimicry.protocol.model import load_protocol
+    from mimicry.simulate.rendered import simulate_participant
 
     out = tmp_path_factory.mktemp("quick_sim")
     simulate_participant(load_protocol("quick"), out, delay_s=0.6, gain=1.0, noise=0.05, seed=1,
@@ -60,7 +60,7 @@ def quick_sim(tmp_path_factory):
 @pytest.fixture(scope="session")
 def quick_processed(quick_sim, tmp_path_factory):
     """``quick_sim`` run through ``mimicry process --events`` (a session folder)."""
-    from mimicry.process import process_input
+    from mimicry.runtime.process import process_input
 
     out = tmp_path_factory.mktemp("quick_processed")
     process_input(quick_sim / "participant.mp4", out, events_path=quick_sim / "events.csv",

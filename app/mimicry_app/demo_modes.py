@@ -2,9 +2,9 @@
 
 One :class:`DemoPanel` sits on the live page in place of the mimicry meter when
 the session is a classroom demo. It only draws: the numbers come from the
-core's live classes (:class:`mimicry.analysis.dyad.LiveDyad`,
-:class:`mimicry.analysis.yawn.LiveYawns`,
-:class:`mimicry.analysis.no_smile.NoSmileGame`), fed with the bridge's
+core's live classes (:class:`mimicry.activities.dyad.analysis.LiveDyad`,
+:class:`mimicry.activities.yawn.analysis.LiveYawns`,
+:class:`mimicry.activities.no_smile.analysis.NoSmileGame`), fed with the bridge's
 samples and events on the UI thread (each costs microseconds per sample; the
 dyad and yawn readings are worked out once a second).
 """
@@ -131,7 +131,7 @@ class DemoPanel(QFrame):
             self.note.setObjectName("banner")  # a privacy notice: it must be seen
             self.note.setStyleSheet(f"font-size: {theme.BASE_FONT_PT + 1}pt; color: {theme.TEXT};")
         elif mode == "dyad":
-            from mimicry.analysis.dyad import LiveDyad  # noqa: PLC0415
+            from mimicry.activities.dyad.analysis import LiveDyad  # noqa: PLC0415
 
             self._live = LiveDyad()
             self.big.setText("Watching\N{HORIZONTAL ELLIPSIS}")
@@ -140,7 +140,7 @@ class DemoPanel(QFrame):
             self.note.setText("Left and right as seen in the camera picture. The curve: how "
                               "alike the two faces are when one is shifted in time.")
         elif mode == "yawn":
-            from mimicry.analysis.yawn import LiveYawns  # noqa: PLC0415
+            from mimicry.activities.yawn.analysis import LiveYawns  # noqa: PLC0415
 
             self._live = LiveYawns()
             self.big.setText("0 yawns")
@@ -148,7 +148,7 @@ class DemoPanel(QFrame):
                                 "faces that only move their mouth are the comparison.")
             self.note.setText("")
         else:
-            from mimicry.analysis.no_smile import NoSmileGame  # noqa: PLC0415
+            from mimicry.activities.no_smile.analysis import NoSmileGame  # noqa: PLC0415
 
             self._live = NoSmileGame()
             self.big.setText("Relax\N{HORIZONTAL ELLIPSIS}")
@@ -243,7 +243,7 @@ class DemoPanel(QFrame):
                                 f"later (r = {reading.r:+.2f}, last 15 s).")
 
     def _draw_prompt(self, t: float) -> None:
-        from mimicry.stimulus.capture import phase_at  # noqa: PLC0415
+        from mimicry.activities.capture.capture import phase_at  # noqa: PLC0415
 
         timeline = self._live
         ph = phase_at(timeline, t)

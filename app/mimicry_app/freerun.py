@@ -1,7 +1,7 @@
 """Free-run mode: no protocol; the operator shows a face with a key (H, S, N).
 
 Qt-free. :class:`FreeRunTimeline` turns key presses into ordinary
-:class:`~mimicry.timeline.Trial` objects (numbered, timed on the session clock,
+:class:`~mimicry.protocol.timeline.Trial` objects (numbered, timed on the session clock,
 with the same morph and hold as the ``classroom`` protocol), so each key press
 is logged, recorded and analysed exactly like a protocol trial.
 :class:`FreeRunTrack` draws the stimulus screen for them, the way
@@ -39,7 +39,7 @@ class FreeRunTimeline:
 
     Parameters
     ----------
-    protocol : mimicry.protocol.Protocol
+    protocol : mimicry.protocol.model.Protocol
         Timing (``stimulus_s``, ``morph_s``, ``intensity``) and display options.
     seed : int
         Seeds the order of the stimulus identities.
@@ -77,8 +77,8 @@ class FreeRunTimeline:
 
     def initial_events(self) -> list:
         """``session_start`` and the calibration events that open a free run."""
-        from mimicry.formats import format_detail  # noqa: PLC0415
-        from mimicry.messages import StimulusEvent  # noqa: PLC0415
+        from mimicry.io.formats import format_detail  # noqa: PLC0415
+        from mimicry.core.messages import StimulusEvent  # noqa: PLC0415
 
         c0, c1 = self.calibration
         return [StimulusEvent(t=0.0, event="session_start", detail=format_detail(
@@ -116,8 +116,8 @@ class FreeRunTimeline:
             Starting :data:`FREE_RUN_LEAD_S` after the press, or later when the
             previous face has not been neutral for :data:`MIN_GAP_S` yet.
         """
-        from mimicry.errors import check_option  # noqa: PLC0415
-        from mimicry.timeline import Trial  # noqa: PLC0415
+        from mimicry.core.errors import check_option  # noqa: PLC0415
+        from mimicry.protocol.timeline import Trial  # noqa: PLC0415
 
         check_option("condition", condition, tuple(KEY_CONDITIONS.values()))
         p = self.protocol
@@ -201,7 +201,7 @@ class FreeRunTrack:
             RGB.
         """
         from mimicry.stimulus.face import Expression, expression_for  # noqa: PLC0415
-        from mimicry.timeline import trial_intensity  # noqa: PLC0415
+        from mimicry.protocol.timeline import trial_intensity  # noqa: PLC0415
 
         kind, trial = self.timeline.phase(t_s)
         if kind == "calibration":

@@ -1,7 +1,7 @@
 """Live plots over the last :data:`WINDOW_S` seconds: the stimulus and the viewer's face.
 
 Top: how strongly the face on screen shows happy (orange) or sad (blue), from
-the trial timeline (:func:`mimicry.timeline.trial_intensity`). Bottom: the
+the trial timeline (:func:`mimicry.protocol.timeline.trial_intensity`). Bottom: the
 viewer's smile and sad channels (inner brow raise, frown) as tracked. Trials
 are shaded in their condition's colour in both. The widget only keeps a short
 buffer and redraws when told; it is fed by the main window's draw timer.
@@ -200,7 +200,7 @@ class LivePlots(pg.GraphicsLayoutWidget):
 
     def refresh(self) -> None:
         """Redraw from the buffer (call at display rate, not per frame)."""
-        from mimicry.timeline import trial_intensity  # noqa: PLC0415
+        from mimicry.protocol.timeline import trial_intensity  # noqa: PLC0415
 
         if not self._buf:
             return

@@ -251,7 +251,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ session
     def start_session(self, request, classroom: bool = False) -> None:
         """Validate the choices and start a session (from the setup page)."""
-        from mimicry.errors import MimicryError  # noqa: PLC0415
+        from mimicry.core.errors import MimicryError  # noqa: PLC0415
 
         if self.state not in ("setup", "results"):
             return

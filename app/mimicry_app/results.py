@@ -130,7 +130,7 @@ class ReportWriter(QThread):
         self.problem = ""
 
     def run(self) -> None:
-        from mimicry.errors import MimicryError  # noqa: PLC0415
+        from mimicry.core.errors import MimicryError  # noqa: PLC0415
         from mimicry.report.session_report import write_session_report  # noqa: PLC0415
 
         try:
@@ -325,7 +325,7 @@ class ResultsPage(QWidget):
 
     def save_rating(self, rating: int) -> None:
         """Save the self-rating into the session's session.json."""
-        from mimicry.errors import MimicryError  # noqa: PLC0415
+        from mimicry.core.errors import MimicryError  # noqa: PLC0415
         from mimicry.report.self_rating import save_self_rating  # noqa: PLC0415
 
         if self.folder is None:

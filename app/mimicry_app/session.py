@@ -8,7 +8,7 @@ Everything here runs without Qt and is driven by :mod:`mimicry_app.worker`:
   out of the session clock, and the capture time of every frame;
 * :class:`SessionClock`: the session time now, for the stimulus display;
 * :class:`SessionControl` and :class:`LiveAnalysis`: observers of
-  :class:`mimicry.recording.LiveRunner` on the worker thread (operator
+  :class:`mimicry.runtime.recorder.LiveRunner` on the worker thread (operator
   commands; the streaming mimicry analysis).
 
 Operator commands from the UI (marker, free-run trial, stimulus shown) are put
@@ -77,7 +77,7 @@ class SessionPlan:
     Attributes
     ----------
     request : SessionRequest
-    protocol : mimicry.protocol.Protocol
+    protocol : mimicry.protocol.model.Protocol
         The protocol, or the free run's timing template.
     schedule : Schedule or None
         None in free-run mode.
@@ -150,8 +150,8 @@ class SessionPlan:
 
 
 def plan_session(request: SessionRequest) -> SessionPlan:
-    """Load and validate the protocol (raises :class:`~mimicry.errors.MimicryError`)."""
-    from mimicry.protocol import build_schedule, load_protocol  # noqa: PLC0415
+    """Load and validate the protocol (raises :class:`~mimicry.core.errors.MimicryError`)."""
+    from mimicry.protocol.model import build_schedule, load_protocol  # noqa: PLC0415
 
     from . import freerun  # noqa: PLC0415
 
@@ -172,10 +172,10 @@ def plan_session(request: SessionRequest) -> SessionPlan:
 
 def _capture_plan(request: SessionRequest) -> SessionPlan:
     """The guided capture: prompts logged as markers, the session ends after the last."""
-    from mimicry.formats import format_detail  # noqa: PLC0415
-    from mimicry.messages import StimulusEvent  # noqa: PLC0415
-    from mimicry.protocol import load_protocol  # noqa: PLC0415
-    from mimicry.stimulus.capture import capture_duration_s, capture_timeline  # noqa: PLC0415
+    from mimicry.io.formats import format_detail  # noqa: PLC0415
+    from mimicry.core.messages import StimulusEvent  # noqa: PLC0415
+    from mimicry.protocol.model import load_protocol  # noqa: PLC0415
+    from mimicry.activities.capture.capture import capture_duration_s, capture_timeline  # noqa: PLC0415
 
     from . import freerun  # noqa: PLC0415
 
@@ -262,7 +262,7 @@ class PausableSource:
         return r
 
     def read(self):
-        from mimicry.messages import Frame  # noqa: PLC0415
+        from mimicry.core.messages import Frame  # noqa: PLC0415
 
         self._running.wait()
         raw = self.inner.read()
@@ -294,7 +294,7 @@ class PausableSource:
 class SessionClock:
     """The session time now, as the stimulus display needs it.
 
-    The session clock is the source's clock (see :mod:`mimicry.recording`). The
+    The session clock is the source's clock (see :mod:`mimicry.runtime.recorder`). The
     display runs between frames, so it extrapolates from the newest frame's
     time when the source is paced like a camera (by at most
     :data:`MAX_EXTRAPOLATION_S`); an unpaced video just shows the newest time.
@@ -358,8 +358,8 @@ class SessionControl:
         self._queue.put((kind, payload))
 
     def on_frame(self, frame, observations) -> None:
-        from mimicry.formats import format_detail  # noqa: PLC0415
-        from mimicry.messages import StimulusEvent  # noqa: PLC0415
+        from mimicry.io.formats import format_detail  # noqa: PLC0415
+        from mimicry.core.messages import StimulusEvent  # noqa: PLC0415
 
         runner = self.runner
         while True:

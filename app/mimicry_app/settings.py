@@ -37,7 +37,7 @@ class AppSettings:
         Shipped protocol name, a protocol TOML path, :data:`FREE_RUN` or :data:`DYAD`.
     out_dir : str
         Folder that receives session folders; empty means the default
-        (:func:`mimicry.recording.default_sessions_dir`).
+        (:func:`mimicry.runtime.recorder.default_sessions_dir`).
     participant : str
         The last participant id.
     record : bool

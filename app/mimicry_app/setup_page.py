@@ -113,7 +113,7 @@ class SetupPage(QWidget):
         form.addRow("Camera", src_box)
 
         self.out_dir = QLineEdit(settings.out_dir)
-        from mimicry.recording import default_sessions_dir  # noqa: PLC0415
+        from mimicry.runtime.recorder import default_sessions_dir  # noqa: PLC0415
 
         self.out_dir.setPlaceholderText(str(default_sessions_dir()))
         browse = QPushButton("Choose\N{HORIZONTAL ELLIPSIS}")
@@ -198,8 +198,8 @@ class SetupPage(QWidget):
 
     @staticmethod
     def _describe_protocol(spec: str) -> str:
-        from mimicry.errors import MimicryError  # noqa: PLC0415
-        from mimicry.protocol import load_protocol  # noqa: PLC0415
+        from mimicry.core.errors import MimicryError  # noqa: PLC0415
+        from mimicry.protocol.model import load_protocol  # noqa: PLC0415
 
         if spec == FREE_RUN:
             return ("A 6-second calm start, then you choose: H shows a happy face, S a sad one, "

@@ -3,7 +3,7 @@
 Threads
 -------
 * **Worker** (:class:`SessionWorker`, a ``QThread``): opens the source, creates
-  the tracker and the recorder, and runs :class:`mimicry.recording.LiveRunner`
+  the tracker and the recorder, and runs :class:`mimicry.runtime.recorder.LiveRunner`
   exactly as ``mimicry record`` does. Its observers run on this thread:
   :class:`~mimicry_app.session.SessionControl` (operator commands: markers,
   free-run trials), :class:`~mimicry_app.session.LiveAnalysis` (the streaming
@@ -247,7 +247,7 @@ class LiveBridge(QObject):
 
 def analyze_folder(folder: Path) -> str:
     """Analyse a saved session (trials.csv, summary.json, as ``mimicry analyze``); the text."""
-    from mimicry.analysis.demo_folder import analyze_any_folder  # noqa: PLC0415
+    from mimicry.runtime.analyze import analyze_any_folder  # noqa: PLC0415
     from mimicry.analysis.folder import NoTrialsError  # noqa: PLC0415
 
     try:
@@ -261,9 +261,9 @@ def _save_capture(capture, req) -> tuple[Path | None, str]:
     """Save a teacher-as-stimulus capture; (the set's folder or None, what to say)."""
     from datetime import datetime  # noqa: PLC0415
 
-    from mimicry.errors import MimicryError  # noqa: PLC0415
-    from mimicry.recording import default_sessions_dir, sanitize_participant  # noqa: PLC0415
-    from mimicry.stimulus.capture import capture_summary, save_capture  # noqa: PLC0415
+    from mimicry.core.errors import MimicryError  # noqa: PLC0415
+    from mimicry.runtime.recorder import default_sessions_dir, sanitize_participant  # noqa: PLC0415
+    from mimicry.activities.capture.capture import capture_summary, save_capture  # noqa: PLC0415
 
     root = Path(req.out_dir).expanduser() if req.out_dir else default_sessions_dir()
     name = sanitize_participant(req.participant)
@@ -345,21 +345,21 @@ class SessionWorker(QThread):
         req = self.plan.request
         kind = source_kind(req.source)
         if kind == "demo" and self.plan.dyad:
-            from mimicry.stimulus.demo import DyadDemoSource  # noqa: PLC0415
+            from mimicry.simulate.live_demo import DyadDemoSource  # noqa: PLC0415
 
             self._demo = DyadDemoSource(realtime=True, size_px=DEMO_DYAD_SIZE_PX,
                                         fps=DEMO_DYAD_FPS)
             return self._demo
         if kind == "demo":
-            from mimicry.analysis.no_smile import DEMO_GAIN  # noqa: PLC0415
-            from mimicry.stimulus.demo import DemoParticipantSource  # noqa: PLC0415
+            from mimicry.activities.no_smile.analysis import DEMO_GAIN  # noqa: PLC0415
+            from mimicry.simulate.live_demo import DemoParticipantSource  # noqa: PLC0415
 
             # Trying not to smile, the demo participant damps its mimicry (it still leaks).
             gain = DEMO_GAIN if self.plan.demo_mode == "no_smile" else None
             src = DemoParticipantSource(realtime=True, size_px=DEMO_SIZE_PX,
                                         **({"gain": gain} if gain is not None else {}))
             if self.plan.capture is not None:  # the demo plays the volunteer
-                from mimicry.stimulus.capture import prompt_trials  # noqa: PLC0415
+                from mimicry.activities.capture.capture import prompt_trials  # noqa: PLC0415
 
                 src.set_trials(prompt_trials(self.plan.capture))
             if self.plan.schedule is not None:
@@ -367,7 +367,7 @@ class SessionWorker(QThread):
             self._demo = src
             return src
         if kind == "camera":
-            from mimicry._native import native_logs_silenced  # noqa: PLC0415
+            from mimicry.core.native import native_logs_silenced  # noqa: PLC0415
 
             # OpenCV explains a missing camera in several lines of its own on
             # stderr; the window shows one plain sentence instead.
@@ -376,11 +376,11 @@ class SessionWorker(QThread):
         return open_source(req.source, realtime=req.paced)
 
     def run(self) -> None:  # noqa: C901 (one linear story, kept together on purpose)
-        from mimicry.errors import MimicryError  # noqa: PLC0415
-        from mimicry.record import _finish  # noqa: PLC0415
-        from mimicry.recording import LiveRunner, SessionRecorder, default_sessions_dir  # noqa: PLC0415
+        from mimicry.core.errors import MimicryError  # noqa: PLC0415
+        from mimicry.runtime.record import _finish  # noqa: PLC0415
+        from mimicry.runtime.recorder import LiveRunner, SessionRecorder, default_sessions_dir  # noqa: PLC0415
         from mimicry.sources import source_kind  # noqa: PLC0415
-        from mimicry.tracking import MediaPipeTracker  # noqa: PLC0415
+        from mimicry.tracking.mediapipe_tracker import MediaPipeTracker  # noqa: PLC0415
 
         plan, req, bridge = self.plan, self.plan.request, self.bridge
         inner = source = tracker = recorder = result = capture = None
@@ -412,7 +412,7 @@ class SessionWorker(QThread):
             analysis = LiveAnalysis(bridge.publish_reading, bridge.publish_warning)
             observers = [self.control, analysis, bridge]
             if plan.capture is not None:
-                from mimicry.stimulus.capture import StimulusCapture  # noqa: PLC0415
+                from mimicry.activities.capture.capture import StimulusCapture  # noqa: PLC0415
 
                 capture = StimulusCapture(plan.capture)
                 observers.append(capture)
@@ -502,7 +502,7 @@ class CameraProbe(QThread):
         self.n_cameras = n_cameras
 
     def run(self) -> None:
-        from mimicry.diagnostics import probe_cameras  # noqa: PLC0415
+        from mimicry.runtime.diagnostics import probe_cameras  # noqa: PLC0415
 
         try:
             cams = probe_cameras(self.n_cameras, frames=3)

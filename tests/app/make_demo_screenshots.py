@@ -83,7 +83,7 @@ def main() -> int:
         win.show_setup()
 
     if "no_smile" in only:
-        from mimicry import leaderboard as lb
+        from mimicry.activities.no_smile import leaderboard as lb
 
         for name, s, cracked in (("Ana", 12.4, True), ("Ben", 31.9, True), ("Chloe", 6.2, True),
                                  ("Dev", 46.4, False)):  # classmates who played before

@@ -11,7 +11,7 @@ import mimicry.commands.app as app_command
 
 
 def _parse(*argv):
-    from mimicry.cli import build_parser
+    from mimicry.commands.main import build_parser
 
     parser, _ = build_parser()
     return parser.parse_args(["app", *argv])
@@ -28,7 +28,7 @@ def test_app_options():
 
 
 def test_hidden_options_stay_out_of_help():
-    from mimicry.cli import build_parser
+    from mimicry.commands.main import build_parser
 
     parser, _ = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
@@ -50,7 +50,7 @@ def test_options_override_remembered_settings(monkeypatch):
 
 def test_without_pyqt6_one_line_and_exit_2():
     code = ("import sys; sys.modules['PyQt6'] = None; "
-            "from mimicry.cli import main; sys.exit(main(['app']))")
+            "from mimicry.commands.main import main; sys.exit(main(['app']))")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 2
     lines = r.stderr.strip().splitlines()
@@ -89,7 +89,7 @@ def test_no_display_one_line_and_exit_2():
         assert "no display found" in display_problem({})
         env = {k: v for k, v in __import__("os").environ.items()
                if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
-        r = subprocess.run([sys.executable, "-m", "mimicry.cli", "app"], env=env,
+        r = subprocess.run([sys.executable, "-m", "mimicry.commands.main", "app"], env=env,
                            capture_output=True, text=True, timeout=60)
         assert r.returncode == 2
         assert r.stderr.strip().splitlines() == [r.stderr.strip()]

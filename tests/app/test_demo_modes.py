@@ -59,7 +59,7 @@ def _own_leaderboard(tmp_path, monkeypatch):
 @pytest.fixture(scope="session")
 def dyad_video(tmp_path_factory):
     """Two faces, the left leading by 0.5 s; 60 s at 10 fps (a minute: a leader is reported)."""
-    from mimicry.simulate import simulate_dyad
+    from mimicry.simulate.rendered import simulate_dyad
 
     out = tmp_path_factory.mktemp("dyad_video")
     simulate_dyad(out, leader="left", delay_s=0.5, duration_s=60.0, fps=10.0, size_px=200,
@@ -68,8 +68,8 @@ def dyad_video(tmp_path_factory):
 
 
 def _protocol_video(tmp_path_factory, name, text, gain):
-    from mimicry.protocol import load_protocol
-    from mimicry.simulate import simulate_participant
+    from mimicry.protocol.model import load_protocol
+    from mimicry.simulate.rendered import simulate_participant
 
     folder = tmp_path_factory.mktemp(name)
     proto = folder / f"{name}.toml"
@@ -176,7 +176,7 @@ def test_yawn_mode(make_window, qtbot, yawn_video, tmp_path):
 
 
 def test_no_smile_mode(make_window, qtbot, no_smile_video, tmp_path):
-    from mimicry import leaderboard
+    from mimicry.activities.no_smile import leaderboard as leaderboard
 
     proto, video = no_smile_video
     w = make_window(paced=False)
@@ -201,10 +201,10 @@ def test_no_smile_mode(make_window, qtbot, no_smile_video, tmp_path):
 @pytest.fixture(scope="session")
 def volunteer_video(tmp_path_factory):
     """A volunteer following the capture prompts (the rendered face, 0.3 s behind them)."""
-    from mimicry.simulate import mimic_expression
-    from mimicry.stimulus.capture import capture_duration_s, capture_timeline, prompt_trials
+    from mimicry.simulate.rendered import mimic_expression
+    from mimicry.activities.capture.capture import capture_duration_s, capture_timeline, prompt_trials
     from mimicry.stimulus.face import FaceAnimator
-    from mimicry.video_io import write_video
+    from mimicry.io.video import write_video
 
     timeline = capture_timeline()
     trials = prompt_trials(timeline)
@@ -220,8 +220,8 @@ def volunteer_video(tmp_path_factory):
 
 
 def test_teacher_as_stimulus_capture(make_window, qtbot, volunteer_video, tmp_path):
-    from mimicry.protocol import load_protocol
-    from mimicry.stimulus.stimulus_set import load_stimulus_set
+    from mimicry.protocol.model import load_protocol
+    from mimicry.protocol.stimulus_set import load_stimulus_set
     from mimicry_app.settings import CAPTURE
 
     w = make_window(paced=False)

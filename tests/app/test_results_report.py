@@ -11,10 +11,10 @@ from PyQt6.QtCore import Qt
 
 def _session_folder(folder: Path) -> Path:
     """A simulated session folder (signal-level virtual participant, gain 1), analysed."""
-    from mimicry.analysis.synthetic import VirtualParticipant, make_schedule, simulate_frames
-    from mimicry.channels import CHANNELS
-    from mimicry.formats import format_cell, open_csv_writer
-    from mimicry.tables import write_events
+    from mimicry.simulate.signal import VirtualParticipant, make_schedule, simulate_frames
+    from mimicry.core.channels import CHANNELS
+    from mimicry.io.formats import format_cell, open_csv_writer
+    from mimicry.io.tables import write_events
     from mimicry_app.worker import analyze_folder
 
     sch = make_schedule(4, seed=2)

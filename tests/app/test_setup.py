@@ -34,7 +34,7 @@ def test_missing_camera_offers_the_demo(make_window, qtbot, tmp_path):
 
 
 def test_no_camera_at_all_selects_the_demo(make_window, qtbot, monkeypatch):
-    monkeypatch.setattr("mimicry.diagnostics.probe_cameras", lambda n=4, frames=10: [])
+    monkeypatch.setattr("mimicry.runtime.diagnostics.probe_cameras", lambda n=4, frames=10: [])
     w = make_window(settings=AppSettings(source="0"))
     assert w.setup.source_spec() == "demo"
     assert "No camera was found" in w.setup.camera_banner.text()

@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from mimicry.messages import Frame
-from mimicry.protocol import load_protocol
+from mimicry.core.messages import Frame
+from mimicry.protocol.model import load_protocol
 from mimicry.sources import FrameSource
 from mimicry_app import freerun
 from mimicry_app.freerun import FreeRunTimeline

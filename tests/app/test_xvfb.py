@@ -45,7 +45,7 @@ def test_app_window_under_xvfb(xvfb_display, participant_video, tmp_path):
     # As if cv2 had been imported by a parent process: its Qt 5 plugins on the path.
     cv2_dir = importlib.util.find_spec("cv2").submodule_search_locations[0]
     env["QT_QPA_PLATFORM_PLUGIN_PATH"] = os.path.join(cv2_dir, "qt", "plugins")
-    cmd = [sys.executable, "-m", "mimicry.cli", "app", "--source", str(participant_video),
+    cmd = [sys.executable, "-m", "mimicry.commands.main", "app", "--source", str(participant_video),
            "--protocol", "quick", "--participant", "xvfb", "--out", str(tmp_path / "out"),
            "--autostart", "--screenshot", str(shot), "--quit-after", "8"]
     r = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)

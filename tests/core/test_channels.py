@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from mimicry.channels import BLENDSHAPE_INDEX, CHANNELS, compute_channels, pose_from_matrix
+from mimicry.core.channels import BLENDSHAPE_INDEX, CHANNELS, compute_channels, pose_from_matrix
 
 
 def _bs(**scores):

@@ -8,8 +8,8 @@ import cv2
 import numpy as np
 import pytest
 
-from mimicry.cli import main
-from mimicry.tables import read_frames
+from mimicry.commands.main import main
+from mimicry.io.tables import read_frames
 
 
 def _raw_mediapipe_smile(path, n_frames):
@@ -17,7 +17,7 @@ def _raw_mediapipe_smile(path, n_frames):
     import mediapipe as mp
     from mediapipe.tasks.python import BaseOptions, vision
 
-    from mimicry.model import default_model_path
+    from mimicry.tracking.model import default_model_path
 
     opts = vision.FaceLandmarkerOptions(
         base_options=BaseOptions(model_asset_path=str(default_model_path())),

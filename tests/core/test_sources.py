@@ -8,9 +8,12 @@ import cv2
 import numpy as np
 import pytest
 
-from mimicry.clock import ManualClock
-from mimicry.errors import InputError, SourceLost
-from mimicry.sources import CameraSource, ImageSource, VideoSource, open_source, source_kind
+from mimicry.core.clock import ManualClock
+from mimicry.core.errors import InputError, SourceLost
+from mimicry.sources import open_source, source_kind
+from mimicry.sources.camera import CameraSource
+from mimicry.sources.images import ImageSource
+from mimicry.sources.video import VideoSource
 
 
 def _write_video(path, n=20, fps=20.0, size=(64, 48)):
@@ -180,7 +183,7 @@ def test_camera_newest_frame_wins_and_drops_are_counted():
 
 
 def test_camera_lost_raises_source_lost(monkeypatch):
-    import mimicry.sources as s
+    import mimicry.sources.camera as s
 
     monkeypatch.setattr(s, "CAMERA_TIMEOUT_S", 0.2)
     src = CameraSource(0, capture_factory=lambda i: FakeCapture(i, frames=3))

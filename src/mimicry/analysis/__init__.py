@@ -28,14 +28,14 @@ synthetic
     A virtual participant with known delay and gain, for testing.
 """
 
-from .baseline import Baseline
-from .config import ANALYSIS_CHANNELS, ANALYSIS_VERSION, SAD_COMPOSITE, AnalysisConfig
-from .session import SessionResult, analyze_arrays, analyze_session, analyze_trials, summary_dict
-from .stats import CONCLUSIONS, CongruenceResult, congruence_test, hedges_g, p_floor_for
-from .streaming import StreamingAnalyzer, TrialUpdate
-from .summary import plain_summary
-from .trials import TrialResult
-from .xcorr import XcorrResult, lagged_xcorr, recent_xcorr, windowed_xcorr
+from mimicry.analysis.baseline import Baseline
+from mimicry.analysis.config import ANALYSIS_CHANNELS, ANALYSIS_VERSION, SAD_COMPOSITE, AnalysisConfig
+from mimicry.analysis.offline import SessionResult, analyze_arrays, analyze_session, analyze_trials, summary_dict
+from mimicry.analysis.stats import CONCLUSIONS, CongruenceResult, congruence_test, hedges_g, p_floor_for
+from mimicry.analysis.streaming import StreamingAnalyzer, TrialUpdate
+from mimicry.analysis.summary import plain_summary
+from mimicry.analysis.trials import TrialResult
+from mimicry.analysis.xcorr import XcorrResult, lagged_xcorr, recent_xcorr, windowed_xcorr
 
 __all__ = [
     "ANALYSIS_CHANNELS", "ANALYSIS_VERSION", "AnalysisConfig", "Baseline", "CONCLUSIONS",

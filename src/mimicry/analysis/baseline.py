@@ -15,8 +15,8 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from ..messages import StimulusEvent
-from .config import ANALYSIS_CHANNELS, AnalysisConfig
+from mimicry.core.messages import StimulusEvent
+from mimicry.analysis.config import ANALYSIS_CHANNELS, AnalysisConfig
 
 #: 1.4826 * MAD estimates the SD of normally distributed data.
 MAD_TO_SD = 1.4826

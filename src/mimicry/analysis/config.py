@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, fields
 
-from ..channels import CHANNELS
-from ..errors import ConfigError
+from mimicry.core.channels import CHANNELS
+from mimicry.core.errors import ConfigError
 
 #: Version of the analysis method; bump when a change can alter any number.
 ANALYSIS_VERSION = 1

@@ -12,9 +12,9 @@ import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..errors import InputError
-from .config import AnalysisConfig
-from .session import SessionResult, analyze_session, summary_dict, trial_rows, TRIAL_CSV_COLUMNS
+from mimicry.core.errors import InputError
+from mimicry.analysis.config import AnalysisConfig
+from mimicry.analysis.offline import SessionResult, analyze_session, summary_dict, trial_rows, TRIAL_CSV_COLUMNS
 
 
 class NoTrialsError(InputError):
@@ -43,8 +43,8 @@ class FolderAnalysis:
 
 
 def write_trials_csv(path: Path, result: SessionResult) -> None:
-    """Write ``trials.csv``: :data:`~mimicry.analysis.session.TRIAL_CSV_COLUMNS`."""
-    from ..formats import format_cell, open_csv_writer  # noqa: PLC0415
+    """Write ``trials.csv``: :data:`~mimicry.analysis.offline.TRIAL_CSV_COLUMNS`."""
+    from mimicry.io.formats import format_cell, open_csv_writer  # noqa: PLC0415
 
     fh, writer = open_csv_writer(path, TRIAL_CSV_COLUMNS)
     try:
@@ -81,9 +81,9 @@ def analyze_folder(folder: str | Path, config: AnalysisConfig | None = None) -> 
     NoTrialsError
         ``events.csv`` holds no stimulus trials.
     """
-    from ..session import load_session  # noqa: PLC0415
-    from ..timeline import trials_from_events  # noqa: PLC0415
-    from .summary import plain_summary  # noqa: PLC0415
+    from mimicry.io.session import load_session  # noqa: PLC0415
+    from mimicry.protocol.timeline import trials_from_events  # noqa: PLC0415
+    from mimicry.analysis.summary import plain_summary  # noqa: PLC0415
 
     session = load_session(folder)
     if not (session.path / "events.csv").is_file():

@@ -44,8 +44,8 @@ from typing import Sequence
 
 import numpy as np
 
-from .config import ANALYSIS_CHANNELS, INDEX_CHANNELS, AnalysisConfig
-from .trials import TrialResult
+from mimicry.analysis.config import ANALYSIS_CHANNELS, INDEX_CHANNELS, AnalysisConfig
+from mimicry.analysis.trials import TrialResult
 
 #: Machine-readable conclusions.
 CONCLUSIONS = ("mimicry", "opposite", "not_distinguishable_from_chance", "too_short")

@@ -24,13 +24,13 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from ..messages import StimulusEvent
-from ..timeline import CONDITION_SIGN, Trial, trial_intensity, trials_from_events
-from .baseline import MAX_CALIBRATION_S, Baseline, choose_baseline
-from .config import ANALYSIS_CHANNELS, AnalysisConfig
-from .stats import CongruenceResult, conclude, congruence_test
-from .trials import TrialResult, trial_response, trial_span
-from .xcorr import LagProfile, recent_xcorr
+from mimicry.core.messages import StimulusEvent
+from mimicry.protocol.timeline import CONDITION_SIGN, Trial, trial_intensity, trials_from_events
+from mimicry.analysis.baseline import MAX_CALIBRATION_S, Baseline, choose_baseline
+from mimicry.analysis.config import ANALYSIS_CHANNELS, AnalysisConfig
+from mimicry.analysis.stats import CongruenceResult, conclude, congruence_test
+from mimicry.analysis.trials import TrialResult, trial_response, trial_span
+from mimicry.analysis.xcorr import LagProfile, recent_xcorr
 
 _BRI = ANALYSIS_CHANNELS.index("brow_raise_inner")
 _FROWN = ANALYSIS_CHANNELS.index("frown")
@@ -169,7 +169,7 @@ class StreamingAnalyzer:
             Seconds, not earlier than the previous frame.
         face_detected : bool
         channels : dict of str to float | None
-            Channel values (:data:`mimicry.channels.CHANNELS`); None without a face.
+            Channel values (:data:`mimicry.core.channels.CHANNELS`); None without a face.
 
         Returns
         -------

@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from .session import SessionResult, responded_counts
+from mimicry.analysis.offline import SessionResult, responded_counts
 
 
 def one_in(p: float) -> str:

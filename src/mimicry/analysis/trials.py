@@ -26,9 +26,9 @@ from typing import Collection
 
 import numpy as np
 
-from ..timeline import Trial
-from .baseline import Baseline
-from .config import ANALYSIS_CHANNELS, AnalysisConfig
+from mimicry.protocol.timeline import Trial
+from mimicry.analysis.baseline import Baseline
+from mimicry.analysis.config import ANALYSIS_CHANNELS, AnalysisConfig
 
 #: Index of the valence column in the channel matrix.
 VALENCE = ANALYSIS_CHANNELS.index("valence")

@@ -1,7 +1,7 @@
 """Continuous tracking: lagged cross-correlation of stimulus and viewer.
 
 The stimulus's signed expression ``s(t)`` (+intensity on happy trials,
--intensity on sad ones, 0 otherwise; :func:`mimicry.timeline.signed_stimulus_signal`)
+-intensity on sad ones, 0 otherwise; :func:`mimicry.protocol.timeline.signed_stimulus_signal`)
 is correlated with the viewer's valence ``r(t)`` at lags ``L`` from 0 to
 ``max_lag_s``::
 
@@ -49,9 +49,9 @@ from typing import Sequence
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ..timeline import CONDITION_SIGN, Trial, trial_intensity
-from .config import AnalysisConfig
-from .stats import permutation_p_values, relabellings
+from mimicry.protocol.timeline import CONDITION_SIGN, Trial, trial_intensity
+from mimicry.analysis.config import AnalysisConfig
+from mimicry.analysis.stats import permutation_p_values, relabellings
 
 
 #: Relabellings used for the per-lag band (the p-value uses all of them).

@@ -21,7 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mimicry.analysis.demo_folder import analyze_any_folder
+    from mimicry.runtime.analyze import analyze_any_folder
 
     text, written = analyze_any_folder(args.session_dir, seed=args.seed, face_id=args.face_id)
     print(text)

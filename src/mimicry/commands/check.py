@@ -19,7 +19,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import json  # noqa: PLC0415
 
-    from ..diagnostics import collect  # noqa: PLC0415
+    from mimicry.runtime.diagnostics import collect  # noqa: PLC0415
 
     report = collect(model=args.model, n_cameras=args.cameras)
     if args.json:

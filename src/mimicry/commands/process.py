@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..errors import InputError
+from mimicry.core.errors import InputError
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -32,7 +32,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def _one(job: tuple) -> tuple[str, int, float, float]:
     inp, out, events, faces, model, progress = job
-    from ..process import process_input  # noqa: PLC0415
+    from mimicry.runtime.process import process_input  # noqa: PLC0415
 
     r = process_input(inp, out, events_path=events, faces=faces, model=model, progress=progress)
     return str(r.out_dir), r.n_frames, r.face_frames_pct, r.fps

@@ -39,7 +39,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..record import record_session  # noqa: PLC0415
+    from mimicry.runtime.record import record_session  # noqa: PLC0415
 
     result = record_session(
         source=args.source, protocol=args.protocol, seed=args.seed,

@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import math
 
-from ..errors import InputError
+from mimicry.core.errors import InputError
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -100,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"Invalid value for the '--leader' parameter. Allowed values are "
                          f"'left', 'right', but got {args.leader!r} instead.")
 
-    from ..progress import Progress
+    from mimicry.core.progress import Progress
 
     progress = Progress("mimicry simulate", None, enabled=False if args.quiet else None)
     t0 = time.monotonic()
@@ -110,14 +110,14 @@ def run(args: argparse.Namespace) -> int:
                              "replace the stimulus); drop one of them")
         duration = _number(args.duration_s, "--duration-s", "seconds from 5 to 3600")
         _check_range(duration, "--duration-s", "seconds from 5 to 3600", 5.0, 3600.0)
-        from ..simulate import simulate_dyad
+        from mimicry.simulate.rendered import simulate_dyad
 
         r = simulate_dyad(args.out, leader=args.leader, delay_s=delay, gain=gain, noise=noise,
                           seed=seed or 0, duration_s=duration, fps=fps, size_px=size,
                           identity=args.identity, progress=progress, jobs=jobs)
     else:
-        from ..protocol import load_protocol
-        from ..simulate import simulate_participant
+        from mimicry.protocol.model import load_protocol
+        from mimicry.simulate.rendered import simulate_participant
 
         protocol = load_protocol(args.protocol or "default")
         r = simulate_participant(protocol, args.out, delay_s=delay, gain=gain, noise=noise,

@@ -17,7 +17,7 @@ import argparse
 import math
 from pathlib import Path
 
-from ..errors import InputError
+from mimicry.core.errors import InputError
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -44,7 +44,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _describe(protocol) -> str:
-    from ..protocol import build_schedule
+    from mimicry.protocol.model import build_schedule
 
     s = build_schedule(protocol)
     counts = {c: sum(t.condition == c for t in s.trials) for c in protocol.conditions}
@@ -59,7 +59,7 @@ def _describe(protocol) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..protocol import SHIPPED_PROTOCOLS, load_protocol
+    from mimicry.protocol.model import SHIPPED_PROTOCOLS, load_protocol
 
     if args.action == "list":
         for name in SHIPPED_PROTOCOLS:
@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "check":
         path = Path(args.path)
         if path.is_dir():
-            from ..stimulus.stimulus_set import load_stimulus_set
+            from mimicry.protocol.stimulus_set import load_stimulus_set
 
             s = load_stimulus_set(path)
             counts = {}
@@ -85,11 +85,11 @@ def run(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     import time
 
-    from ..progress import Progress
-    from ..protocol import build_schedule, load_protocol
-    from ..stimulus.track import StimulusTrack, TrackFrames
-    from ..tables import write_events
-    from ..video_io import check_writable_dir, write_video
+    from mimicry.core.progress import Progress
+    from mimicry.protocol.model import build_schedule, load_protocol
+    from mimicry.stimulus.track import StimulusTrack, TrackFrames
+    from mimicry.io.tables import write_events
+    from mimicry.io.video import check_writable_dir, write_video
 
     try:
         size = int(args.size)

@@ -26,11 +26,11 @@ from typing import Sequence
 
 import numpy as np
 
-from .._version import __version__
-from ..errors import InputError, MimicryError
-from . import page as H
-from .self_rating import SELF_RATING_MAX, SELF_RATING_MIN, SELF_RATING_QUESTION
-from .session_report import CONCLUSION_WORDS, SessionAnalysis, analyse, fmt, fmt_p, write_bytes
+from mimicry._version import __version__
+from mimicry.core.errors import InputError, MimicryError
+from mimicry.report import page as H
+from mimicry.report.self_rating import SELF_RATING_MAX, SELF_RATING_MIN, SELF_RATING_QUESTION
+from mimicry.report.session_report import CONCLUSION_WORDS, SessionAnalysis, analyse, fmt, fmt_p, write_bytes
 
 SESSIONS_FILE = "sessions.csv"
 GROUP_FILE = "group.json"
@@ -300,7 +300,7 @@ def _self_rating(meta: dict, label: str, warnings: list) -> float | None:
 
 
 def _version_warning(meta: dict, label: str) -> str | None:
-    from ..session import SESSION_SCHEMA_VERSION  # noqa: PLC0415
+    from mimicry.io.session import SESSION_SCHEMA_VERSION  # noqa: PLC0415
 
     if not meta:
         return None  # load_session already says so
@@ -428,8 +428,8 @@ def group_curves(analyses: Sequence[SessionAnalysis]):
     Every session is put on the grid of the shortest one, so each point
     averages the same people.
     """
-    from .curves import AFTER_END_S, ResponseCurves, mean_and_ci, response_curves  # noqa: PLC0415
-    from ..timeline import trials_from_events  # noqa: PLC0415
+    from mimicry.report.curves import AFTER_END_S, ResponseCurves, mean_and_ci, response_curves  # noqa: PLC0415
+    from mimicry.protocol.timeline import trials_from_events  # noqa: PLC0415
 
     if not analyses:
         return None
@@ -518,7 +518,7 @@ def aggregate_sessions(paths: Sequence[str | os.PathLike],
 # --------------------------------------------------------------------------- output
 
 def write_sessions_csv(path: Path, rows: Sequence[SessionRow]) -> None:
-    from ..formats import format_cell  # noqa: PLC0415
+    from mimicry.io.formats import format_cell  # noqa: PLC0415
 
     lines = []
     for r in rows:
@@ -685,7 +685,7 @@ def group_report_html(agg: Aggregate, figures: dict[str, bytes]) -> str:
 
 
 def draw_group_figures(agg: Aggregate) -> dict[str, bytes]:
-    from . import plots  # noqa: PLC0415
+    from mimicry.report import plots  # noqa: PLC0415
 
     figs = {}
     inc = [r for r in agg.rows if r.included]

@@ -117,7 +117,7 @@ def response_curves(frames, events, config=None, channels: Sequence[str] = CURVE
     from mimicry.analysis.baseline import channel_matrix  # noqa: PLC0415
     from mimicry.analysis.config import ANALYSIS_CHANNELS, AnalysisConfig  # noqa: PLC0415
     from mimicry.analysis.xcorr import resample  # noqa: PLC0415
-    from mimicry.timeline import trials_from_events  # noqa: PLC0415
+    from mimicry.protocol.timeline import trials_from_events  # noqa: PLC0415
 
     config = config or AnalysisConfig()
     frames = frames.face(config.face_id)
@@ -165,9 +165,9 @@ def response_curves(frames, events, config=None, channels: Sequence[str] = CURVE
 def session_response_curves(folder: str | os.PathLike, config=None) -> ResponseCurves | None:
     """:func:`response_curves` of a session folder (``frames.csv`` and ``events.csv``).
 
-    Raises :class:`~mimicry.errors.InputError` when a file is missing or unreadable.
+    Raises :class:`~mimicry.core.errors.InputError` when a file is missing or unreadable.
     """
-    from mimicry.tables import read_events, read_frames  # noqa: PLC0415
+    from mimicry.io.tables import read_events, read_frames  # noqa: PLC0415
 
     folder = Path(folder)
     return response_curves(read_frames(folder / "frames.csv"),

@@ -142,7 +142,7 @@ def trials_png(rows: Sequence[dict], channels: Sequence[str] = ("smile", "sad_co
     Parameters
     ----------
     rows : sequence of dict
-        :func:`mimicry.analysis.session.trial_rows`.
+        :func:`mimicry.analysis.offline.trial_rows`.
     """
     fig, axes = _figure(10.5, 3.3, ncols=len(channels))
     rng = np.random.default_rng(0)  # jitter only, the same every time

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..errors import InputError
+from mimicry.core.errors import InputError
 
 SELF_RATING_KEY = "self_rating"
 SELF_RATING_QUESTION = "How easily do you feel what others feel?"
@@ -28,7 +28,7 @@ def save_self_rating(folder: str | os.PathLike, rating: int | None) -> dict:
     dict
         The new ``session.json`` content.
     """
-    from ..session import SESSION_FILE, read_json, write_session_json  # noqa: PLC0415
+    from mimicry.io.session import SESSION_FILE, read_json, write_session_json  # noqa: PLC0415
 
     if rating is not None and (isinstance(rating, bool) or not isinstance(rating, int)
                                or not SELF_RATING_MIN <= rating <= SELF_RATING_MAX):

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .._version import __version__
-from ..errors import InputError
-from . import page as H
-from .self_rating import SELF_RATING_QUESTION
+from mimicry._version import __version__
+from mimicry.core.errors import InputError
+from mimicry.report import page as H
+from mimicry.report.self_rating import SELF_RATING_QUESTION
 
 REPORT_FILE = "report.html"
 #: PNGs written beside the report.
@@ -48,8 +48,8 @@ class SessionAnalysis:
 
     Attributes
     ----------
-    session : mimicry.session.Session
-    result : mimicry.analysis.session.SessionResult
+    session : mimicry.io.session.Session
+    result : mimicry.analysis.offline.SessionResult
     warnings : list of str
         What the reader should know (incomplete session, missing metadata, ...).
     """
@@ -67,7 +67,7 @@ class SessionAnalysis:
 
 def _config_for(session):
     """The analysis settings ``mimicry analyze`` used (face slot and seed), else the defaults."""
-    from ..analysis.config import AnalysisConfig  # noqa: PLC0415
+    from mimicry.analysis.config import AnalysisConfig  # noqa: PLC0415
 
     params = (session.summary or {}).get("parameters") or {}
     kw = {k: params[k] for k in ("face_id", "seed") if isinstance(params.get(k), int)}
@@ -80,9 +80,9 @@ def analyse(folder: str | os.PathLike) -> SessionAnalysis:
     Raises :class:`InputError` when the folder, its ``frames.csv`` or its
     stimulus trials are missing.
     """
-    from ..analysis.session import analyze_session  # noqa: PLC0415
-    from ..session import load_session  # noqa: PLC0415
-    from ..timeline import trials_from_events  # noqa: PLC0415
+    from mimicry.analysis.offline import analyze_session  # noqa: PLC0415
+    from mimicry.io.session import load_session  # noqa: PLC0415
+    from mimicry.protocol.timeline import trials_from_events  # noqa: PLC0415
 
     session = load_session(folder)
     if not session.events:
@@ -202,8 +202,8 @@ def _quality_rows(q, res) -> list[tuple[str, str]]:
 
 def session_report_html(analysis: SessionAnalysis, figures: dict[str, bytes], quality) -> str:
     """The report page of an analysed session (figures as PNG bytes)."""
-    from ..analysis.session import trial_rows  # noqa: PLC0415
-    from ..analysis.summary import plain_summary  # noqa: PLC0415
+    from mimicry.analysis.offline import trial_rows  # noqa: PLC0415
+    from mimicry.analysis.summary import plain_summary  # noqa: PLC0415
 
     res, session = analysis.result, analysis.session
     meta = session.meta
@@ -253,15 +253,15 @@ def session_report_html(analysis: SessionAnalysis, figures: dict[str, bytes], qu
 
 
 def _analysis_version() -> str:
-    from ..analysis.config import ANALYSIS_VERSION  # noqa: PLC0415
+    from mimicry.analysis.config import ANALYSIS_VERSION  # noqa: PLC0415
 
     return str(ANALYSIS_VERSION)
 
 
 def draw_session_figures(analysis: SessionAnalysis, curves) -> dict[str, bytes]:
     """PNG bytes of the session figures: ``curves`` (when any), ``xcorr``, ``trials``."""
-    from ..analysis.session import trial_rows  # noqa: PLC0415
-    from . import plots  # noqa: PLC0415
+    from mimicry.analysis.offline import trial_rows  # noqa: PLC0415
+    from mimicry.report import plots  # noqa: PLC0415
 
     xc = analysis.result.xcorr
     figs = {}
@@ -299,8 +299,8 @@ def write_session_report(folder: str | os.PathLike, out: str | os.PathLike | Non
     Path
         The report.
     """
-    from .curves import response_curves  # noqa: PLC0415
-    from .quality import data_quality  # noqa: PLC0415
+    from mimicry.report.curves import response_curves  # noqa: PLC0415
+    from mimicry.report.quality import data_quality  # noqa: PLC0415
 
     analysis = analyse(folder)
     session, res = analysis.session, analysis.result

@@ -1,1 +1,1 @@
-"""Stimuli: the built-in animated faces, user stimulus sets, protocols and the virtual participant."""
+"""What the stimulus screen shows: the built-in animated faces, stimulus tracks, user stimulus sets."""

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..channels import compute_channels, pose_from_matrix
+from mimicry.core.channels import compute_channels, pose_from_matrix
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,16 +22,16 @@ class ProbeResult:
     Attributes
     ----------
     channels : dict of str to float
-        Expression channels (:func:`mimicry.channels.compute_channels`).
+        Expression channels (:func:`mimicry.core.channels.compute_channels`).
     blendshapes : ndarray, shape (52,), float32
-        Scores in :data:`mimicry.channels.BLENDSHAPE_NAMES` order.
+        Scores in :data:`mimicry.core.channels.BLENDSHAPE_NAMES` order.
     landmarks_px : ndarray, shape (478, 2), float32
         Landmark x, y in pixels of the probed image.
     z_px : ndarray, shape (478,), float32
         Landmark depth in pixels (MediaPipe's z times the image width; the
         head centre is 0, negative is towards the camera).
     pose : tuple of float
-        Head (yaw, pitch, roll) in degrees (:func:`mimicry.channels.pose_from_matrix`).
+        Head (yaw, pitch, roll) in degrees (:func:`mimicry.core.channels.pose_from_matrix`).
     """
 
     channels: dict[str, float]

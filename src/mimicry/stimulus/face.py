@@ -14,7 +14,7 @@ warping the neutral photo with a piecewise-affine mesh warp over MediaPipe's
 - **yawn**: jaw and lower lip far down, eyes half closed, a painted mouth
   cavity;
 - **talk** (the yawn demo's control): the yawn's jaw movement at a third of
-  its size, without the eye closure; :func:`mimicry.timeline.trial_intensity`
+  its size, without the eye closure; :func:`mimicry.protocol.timeline.trial_intensity`
   makes it a series of short openings;
 - **blink**: the upper lids close onto the lower lids.
 
@@ -24,7 +24,7 @@ cached; a frame costs one rasterisation of the moving triangles on a coarse
 grid and one ``cv2.remap`` per photo.
 
 The smooth onset morph is not done here: callers pass the already-eased
-intensity (see :func:`mimicry.timeline.trial_intensity`).
+intensity (see :func:`mimicry.protocol.timeline.trial_intensity`).
 """
 
 from __future__ import annotations
@@ -38,14 +38,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from ..errors import ConfigError, check_option
-from . import _face_mesh as fm
-from ._face_warp import MeshWarp
+from mimicry.core.errors import ConfigError, check_option
+from mimicry.stimulus import _face_mesh as fm
+from mimicry.stimulus._face_warp import MeshWarp
 
-#: Built-in identities (see ``docs/faces.md``).
-IDENTITIES: tuple[str, ...] = ("alex", "blake", "casey", "drew", "eden")
-#: The identity that plays the virtual participant; the others serve as stimuli.
-PARTICIPANT_IDENTITY: str = "blake"
+from mimicry.core.assets import IDENTITIES, PARTICIPANT_IDENTITY, faces_dir  # noqa: E402,F401
 #: Conditions :func:`expression_for` understands.
 CONDITIONS: tuple[str, ...] = ("happy", "sad", "neutral", "yawn", "talk")
 #: Jaw opening of a full ``talk`` movement, as a fraction of a full yawn's.
@@ -57,11 +54,6 @@ _LASH_W = 0.04
 #: (person 005 smiles with closed lips: smile 0.00): their happy shape adds
 #: this much of the synthetic smile of :func:`_face_mesh.smile_basis`.
 _SMILE_BOOST = {"blake": 1.3}
-
-
-def faces_dir() -> Path:
-    """The folder holding the face photos and meshes (``assets/faces``)."""
-    return Path(__file__).resolve().parents[1] / "assets" / "faces"
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +139,7 @@ def _check_size(size_px) -> int:
 
 
 def _read_rgb(path: Path) -> np.ndarray:
-    from ..errors import InputError
+    from mimicry.core.errors import InputError
 
     bgr = cv2.imread(str(path), cv2.IMREAD_COLOR)
     if bgr is None:
@@ -473,7 +465,7 @@ class FaceRenderer:
             Eyelid closure, 0 open to 1 closed.
         head : (yaw_deg, pitch_deg, roll_deg)
             Small head rotation, degrees (meant for idle motion, within about
-            8 degrees). Signs follow :func:`mimicry.channels.pose_from_matrix`,
+            8 degrees). Signs follow :func:`mimicry.core.channels.pose_from_matrix`,
             so the tracker reads back the same signs: yaw > 0 turns the nose
             towards image right, pitch > 0 looks up, roll > 0 tilts the top of
             the head towards image left. Drawn as a 2-D warp of the face mesh

@@ -37,8 +37,8 @@ import zlib
 
 import numpy as np
 
-from ..protocol import Schedule
-from ..timeline import trial_intensity
+from mimicry.protocol.model import Schedule
+from mimicry.protocol.timeline import trial_intensity
 
 
 def ascii_text(text: str) -> str:
@@ -98,7 +98,7 @@ class StimulusTrack:
 
     Parameters
     ----------
-    schedule : mimicry.protocol.Schedule
+    schedule : mimicry.protocol.model.Schedule
     size_px : int
         Side of the square frames.
     seed : int
@@ -143,7 +143,7 @@ class StimulusTrack:
         return state
 
     def phase(self, t_s: float):
-        """What is on screen at ``t_s``: see :meth:`mimicry.protocol.Schedule.phase`."""
+        """What is on screen at ``t_s``: see :meth:`mimicry.protocol.model.Schedule.phase`."""
         return self.schedule.phase(t_s)
 
     def _screen(self, kind: str) -> np.ndarray:
@@ -158,7 +158,7 @@ class StimulusTrack:
     def _animator(self, identity: str):
         anim = self._animators.get(identity)
         if anim is None:
-            from .face import FaceAnimator
+            from mimicry.stimulus.face import FaceAnimator
 
             anim = FaceAnimator(identity, self.size_px, seed=animator_seed(self.seed, identity),
                                 idle_motion=self.idle_motion, blinks=self.blinks)
@@ -182,7 +182,7 @@ class StimulusTrack:
             return self._set.frame(trial.stimulus_id, t_s - trial.onset_s, self.size_px,
                                    background=self._background,
                                    video_end=self.schedule.protocol.video_end)
-        from .face import Expression, expression_for
+        from mimicry.stimulus.face import Expression, expression_for
 
         anim = self._animator(trial.stimulus_id)
         if kind == "trial":
@@ -193,7 +193,7 @@ class StimulusTrack:
 
 
 class TrackFrames:
-    """Frame ``i`` of a track at ``fps``: a picklable callable for :func:`mimicry.video_io.write_video`."""
+    """Frame ``i`` of a track at ``fps``: a picklable callable for :func:`mimicry.io.video.write_video`."""
 
     def __init__(self, track: StimulusTrack, fps: float) -> None:
         self.track, self.fps = track, float(fps)

@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mimicry.analysis.synthetic import VirtualParticipant, make_schedule, simulate_frames
-from mimicry.channels import CHANNELS
-from mimicry.formats import format_cell, open_csv_writer
-from mimicry.tables import write_events
+from mimicry.simulate.signal import VirtualParticipant, make_schedule, simulate_frames
+from mimicry.core.channels import CHANNELS
+from mimicry.io.formats import format_cell, open_csv_writer
+from mimicry.io.tables import write_events
 
 # Written columns: the ones the analysis reads (read_frames fills the rest with NaN).
 _COLUMNS = ("t", "frame", "face_id", "face_detected") + CHANNELS

@@ -8,9 +8,9 @@ with more simulations.
 import numpy as np
 
 from mimicry.analysis.config import AnalysisConfig
-from mimicry.analysis.session import analyze_session, analyze_trials
+from mimicry.analysis.offline import analyze_session, analyze_trials
 from mimicry.analysis.summary import plain_summary
-from mimicry.analysis.synthetic import VirtualParticipant, make_schedule, simulate_frames
+from mimicry.simulate.signal import VirtualParticipant, make_schedule, simulate_frames
 
 #: "Moderate noise": small movements on a noisy face (see the benchmark's SUBTLE).
 MODERATE = dict(smile_amplitude=0.08, brow_amplitude=0.03, noise_sd=0.04, drift_sd=0.04)

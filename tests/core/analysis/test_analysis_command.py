@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from mimicry.analysis.session import TRIAL_CSV_COLUMNS
-from mimicry.cli import main
+from mimicry.analysis.offline import TRIAL_CSV_COLUMNS
+from mimicry.commands.main import main
 
 
 def _run(capsys, *argv):

@@ -6,9 +6,9 @@ import pytest
 from mimicry.analysis.baseline import (MAD_TO_SD, calibration_period, channel_matrix,
                                        choose_baseline, robust_stats)
 from mimicry.analysis.config import ANALYSIS_CHANNELS, AnalysisConfig
-from mimicry.analysis.session import analyze_arrays
-from mimicry.errors import ConfigError
-from mimicry.messages import StimulusEvent
+from mimicry.analysis.offline import analyze_arrays
+from mimicry.core.errors import ConfigError
+from mimicry.core.messages import StimulusEvent
 
 
 @pytest.mark.parametrize("name, value", [

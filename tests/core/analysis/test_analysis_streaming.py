@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 
 from mimicry.analysis.config import ANALYSIS_CHANNELS, AnalysisConfig
-from mimicry.analysis.session import analyze_arrays, unfinished_trials
+from mimicry.analysis.offline import analyze_arrays, unfinished_trials
 from mimicry.analysis.streaming import StreamingAnalyzer, replay
-from mimicry.analysis.synthetic import VirtualParticipant, make_schedule, simulate_frames
-from mimicry.channels import CHANNELS
-from mimicry.timeline import trials_from_events
+from mimicry.simulate.signal import VirtualParticipant, make_schedule, simulate_frames
+from mimicry.core.channels import CHANNELS
+from mimicry.protocol.timeline import trials_from_events
 
 
 def _assert_same(offline, online):

@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-from mimicry.analysis.synthetic import VirtualParticipant, make_schedule, simulate_frames
-from mimicry.channels import BLENDSHAPE_NAMES, compute_channels
-from mimicry.errors import ConfigError
-from mimicry.timeline import trial_intensity
+from mimicry.simulate.signal import VirtualParticipant, make_schedule, simulate_frames
+from mimicry.core.channels import BLENDSHAPE_NAMES, compute_channels
+from mimicry.core.errors import ConfigError
+from mimicry.protocol.timeline import trial_intensity
 
 
 def test_schedule_has_calibration_and_balanced_random_trials():

@@ -6,8 +6,8 @@ import pytest
 from mimicry.analysis.baseline import channel_matrix, choose_baseline
 from mimicry.analysis.config import ANALYSIS_CHANNELS, AnalysisConfig
 from mimicry.analysis.trials import trial_response, trial_responses
-from mimicry.channels import CHANNELS
-from mimicry.timeline import Trial
+from mimicry.core.channels import CHANNELS
+from mimicry.protocol.timeline import Trial
 
 FPS = 30.0
 T = np.arange(int(20 * FPS)) / FPS
@@ -157,7 +157,7 @@ def test_a_missing_channel_column_leaves_only_that_channel_empty():
 
 
 def test_no_frames_at_all_gives_invalid_trials_not_a_crash():
-    from mimicry.analysis.session import analyze_arrays
+    from mimicry.analysis.offline import analyze_arrays
     from mimicry.analysis.summary import plain_summary
 
     res = analyze_arrays(np.zeros(0), np.zeros(0, bool), {c: np.zeros(0) for c in CHANNELS},

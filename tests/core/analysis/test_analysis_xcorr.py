@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 
 from mimicry.analysis.config import AnalysisConfig
-from mimicry.analysis.session import analyze_session
-from mimicry.analysis.synthetic import VirtualParticipant, make_schedule, simulate_frames
+from mimicry.analysis.offline import analyze_session
+from mimicry.simulate.signal import VirtualParticipant, make_schedule, simulate_frames
 from mimicry.analysis.xcorr import (lagged_xcorr, moving_mean, parabolic_peak, recent_xcorr,
                                     resample, windowed_xcorr)
-from mimicry.timeline import signed_stimulus_signal
+from mimicry.protocol.timeline import signed_stimulus_signal
 
 # Random relabellings (1000) keep these tests fast; the exact test is the same statistic.
 FAST = AnalysisConfig(max_exact_permutations=1, n_permutations=1000)

@@ -5,12 +5,12 @@ import json
 import numpy as np
 import pytest
 
-from mimicry.analysis.dyad import (DyadConfig, analyze_dyad_arrays, circular_xcorr,
+from mimicry.activities.dyad.analysis import (DyadConfig, analyze_dyad_arrays, circular_xcorr,
                                    recent_dyad_xcorr)
-from mimicry.cli import main
-from mimicry.errors import ConfigError
-from mimicry.simulate import leader_episodes, smooth_noise
-from mimicry.timeline import signed_stimulus_signal
+from mimicry.commands.main import main
+from mimicry.core.errors import ConfigError
+from mimicry.simulate.rendered import leader_episodes, smooth_noise
+from mimicry.protocol.timeline import signed_stimulus_signal
 
 FPS = 30.0
 

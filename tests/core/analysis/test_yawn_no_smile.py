@@ -7,14 +7,14 @@ import math
 import numpy as np
 import pytest
 
-from mimicry import leaderboard as lb
-from mimicry.analysis.no_smile import NoSmileConfig, SmileMeter, analyze_no_smile
-from mimicry.analysis.yawn import analyze_yawns, fisher_one_sided, yawn_episodes
-from mimicry.cli import main
-from mimicry.errors import ConfigError, InputError
-from mimicry.protocol import build_schedule, load_protocol
+from mimicry.activities.no_smile import leaderboard as lb
+from mimicry.activities.no_smile.analysis import NoSmileConfig, SmileMeter, analyze_no_smile
+from mimicry.activities.yawn.analysis import analyze_yawns, fisher_one_sided, yawn_episodes
+from mimicry.commands.main import main
+from mimicry.core.errors import ConfigError, InputError
+from mimicry.protocol.model import build_schedule, load_protocol
 from mimicry.stimulus.face import Expression, expression_for
-from mimicry.timeline import Trial, trial_intensity
+from mimicry.protocol.timeline import Trial, trial_intensity
 
 
 @pytest.fixture(autouse=True)

@@ -11,9 +11,9 @@ import pytest
 
 pylsl = pytest.importorskip("pylsl")
 
-from mimicry.channels import CHANNELS  # noqa: E402
-from mimicry.lsl import LslPublisher  # noqa: E402
-from mimicry.messages import FaceObservation, Frame, StimulusEvent  # noqa: E402
+from mimicry.core.channels import CHANNELS  # noqa: E402
+from mimicry.runtime.lsl import LslPublisher  # noqa: E402
+from mimicry.core.messages import FaceObservation, Frame, StimulusEvent  # noqa: E402
 
 TINY = """
 schema_version = 1
@@ -89,7 +89,7 @@ def test_record_with_lsl_streams_the_session(tmp_path):
     proto = tmp_path / "tiny.toml"
     proto.write_text(TINY)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mimicry.cli", "record", "--source", "demo", "--protocol",
+        [sys.executable, "-m", "mimicry.commands.main", "record", "--source", "demo", "--protocol",
          str(proto), "--participant", "lsl01", "--no-display", "--lsl", "--no-analyze",
          "--out", str(tmp_path / "out")],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)

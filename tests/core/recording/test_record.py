@@ -15,10 +15,10 @@ import cv2
 import numpy as np
 import pytest
 
-from mimicry.cli import main
-from mimicry.recording import sanitize_participant
-from mimicry.session import load_session
-from mimicry.tables import read_frames
+from mimicry.commands.main import main
+from mimicry.runtime.recorder import sanitize_participant
+from mimicry.io.session import load_session
+from mimicry.io.tables import read_frames
 
 
 def _only_session(root: Path) -> Path:
@@ -95,7 +95,7 @@ def test_save_landmarks_and_video_only_when_asked(quick_sim, tmp_path):
 @pytest.mark.parametrize("hostile", ["../../etc/passwd", "/abs/path", "..", "a/../../b",
                                      "con\\sole", ".hidden", "", "x" * 300, "ünï cødé 名前"])
 def test_hostile_participant_id_stays_inside(hostile, tmp_path):
-    from mimicry.recording import SessionRecorder
+    from mimicry.runtime.recorder import SessionRecorder
 
     rec = SessionRecorder(tmp_path / "root", hostile)
     try:
@@ -109,7 +109,8 @@ def test_hostile_participant_id_stays_inside(hostile, tmp_path):
 
 def test_camera_lost_midway_keeps_everything(face_photo, tmp_path, monkeypatch):
     """A camera that stops delivering frames partway: status camera_lost, data kept."""
-    import mimicry.sources as sources
+    import mimicry.sources.base as sources
+    import mimicry.sources.camera as camera
 
     class DyingCamera:
         def __init__(self, index):
@@ -134,9 +135,9 @@ def test_camera_lost_midway_keeps_everything(face_photo, tmp_path, monkeypatch):
         def release(self):
             pass
 
-    monkeypatch.setattr(sources, "CAMERA_TIMEOUT_S", 0.5)
+    monkeypatch.setattr(camera, "CAMERA_TIMEOUT_S", 0.5)
     monkeypatch.setitem(sources._FACTORIES, "camera", lambda spec, realtime=None, clock=None:
-                        sources.CameraSource(int(spec), capture_factory=DyingCamera))
+                        camera.CameraSource(int(spec), capture_factory=DyingCamera))
     rc = main(["record", "--source", "0", "--protocol", "quick", "--no-display",
                "--out", str(tmp_path), "--no-analyze"])
     assert rc == 1
@@ -151,7 +152,7 @@ def test_sigkill_loses_at_most_the_last_second(quick_sim, tmp_path):
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     # Paced at the video's own frame rate, like a camera.
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mimicry.cli", "record", "--source",
+        [sys.executable, "-m", "mimicry.commands.main", "record", "--source",
          str(quick_sim / "participant.mp4"), "--protocol", "quick", "--no-display",
          "--out", str(out), "--no-analyze"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -181,7 +182,7 @@ def test_sigkill_loses_at_most_the_last_second(quick_sim, tmp_path):
     assert np.all(np.diff(f.t) > 0)
     s = load_session(frames_csv.parent)
     assert s.status == "incomplete"
-    r = subprocess.run([sys.executable, "-m", "mimicry.cli", "analyze", str(frames_csv.parent)],
+    r = subprocess.run([sys.executable, "-m", "mimicry.commands.main", "analyze", str(frames_csv.parent)],
                        capture_output=True, text=True)
     assert "incomplete" in (r.stdout + r.stderr).lower()
 
@@ -207,7 +208,7 @@ def test_invalid_protocol_fails_before_anything_starts(tmp_path, capsys):
 
 
 def _record_cmd(quick_sim, out, *extra):
-    return [sys.executable, "-m", "mimicry.cli", "record", "--source",
+    return [sys.executable, "-m", "mimicry.commands.main", "record", "--source",
             str(quick_sim / "participant.mp4"), "--protocol", "quick", "--no-display",
             "--out", str(out), *extra]
 
@@ -233,7 +234,7 @@ def test_disk_full_midway_is_one_line_exit_2_and_keeps_the_rows(quick_sim, tmp_p
     assert s.status in ("incomplete", "failed")
     assert not (folder / "session.json.tmp").exists()
     # The analysis, on the same full disk, fails just as cleanly.
-    r = subprocess.run([sys.executable, "-m", "mimicry.cli", "analyze", str(folder)],
+    r = subprocess.run([sys.executable, "-m", "mimicry.commands.main", "analyze", str(folder)],
                        capture_output=True, text=True, preexec_fn=lambda: resource.setrlimit(
                            resource.RLIMIT_FSIZE, (0, 0)))
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1

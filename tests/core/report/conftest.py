@@ -68,10 +68,10 @@ def real_gain_sessions(tmp_path_factory) -> Path:
     protocol (2 faces per condition, about 24 s), 128 px, 12 fps. Each
     session.json carries ``self_rating = round(4 + 3 * gain)``.
     """
-    from mimicry.process import process_input
-    from mimicry.protocol import load_protocol
+    from mimicry.runtime.process import process_input
+    from mimicry.protocol.model import load_protocol
     from mimicry.report.self_rating import save_self_rating
-    from mimicry.simulate import simulate_participant
+    from mimicry.simulate.rendered import simulate_participant
 
     root = tmp_path_factory.mktemp("real_gain_sessions")
     (root / "mini.toml").write_text(MINI_PROTOCOL, encoding="utf-8")

@@ -23,10 +23,10 @@ WIDTH_PX = 1200
 
 
 def tracked_session(root: Path) -> Path:
-    from mimicry.process import process_input
-    from mimicry.protocol import load_protocol
+    from mimicry.runtime.process import process_input
+    from mimicry.protocol.model import load_protocol
     from mimicry.report.self_rating import save_self_rating
-    from mimicry.simulate import simulate_participant
+    from mimicry.simulate.rendered import simulate_participant
 
     sim = root / "sim"
     simulate_participant(load_protocol("default"), sim, delay_s=0.6, gain=0.7, noise=0.1, seed=2,

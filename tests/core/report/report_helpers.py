@@ -1,7 +1,7 @@
 """Helpers for the report tests: simulated session folders.
 
 :func:`write_session` writes a session folder from the analysis's
-signal-level virtual participant (:mod:`mimicry.analysis.synthetic`), fast
+signal-level virtual participant (:mod:`mimicry.simulate.signal`), fast
 enough for many sessions.
 """
 
@@ -11,10 +11,10 @@ import json
 from pathlib import Path
 
 import numpy as np
-from mimicry.analysis.synthetic import VirtualParticipant, make_schedule, simulate_frames
-from mimicry.channels import CHANNELS
-from mimicry.formats import POSE_COLUMNS, format_cell, open_csv_writer
-from mimicry.tables import write_events
+from mimicry.simulate.signal import VirtualParticipant, make_schedule, simulate_frames
+from mimicry.core.channels import CHANNELS
+from mimicry.io.formats import POSE_COLUMNS, format_cell, open_csv_writer
+from mimicry.io.tables import write_events
 
 _COLUMNS = ("t", "frame", "face_id", "face_detected") + CHANNELS + POSE_COLUMNS
 
@@ -47,7 +47,7 @@ def write_session(folder: Path, *, gain: float, seed: int, n_per_condition: int 
 
 def session_meta(participant: str, **extra) -> dict:
     from mimicry import __version__
-    from mimicry.session import SESSION_SCHEMA_VERSION
+    from mimicry.io.session import SESSION_SCHEMA_VERSION
 
     return {"schema_version": SESSION_SCHEMA_VERSION, "kind": "recording", "status": "complete",
             "app_version": __version__, "participant": participant,

@@ -11,7 +11,7 @@ import pytest
 from report_chromium import chromium, screenshot
 from report_helpers import GAINS, session_meta
 
-from mimicry.cli import main
+from mimicry.commands.main import main
 from mimicry.report.aggregate import (SESSION_COLUMNS, one_sample_test, sign_flip_test,
                                       write_aggregate)
 from mimicry.report.self_rating import save_self_rating
@@ -189,7 +189,7 @@ def test_self_rating_is_saved_into_session_json(synthetic_session):
     assert saved["self_rating_question"] == "How easily do you feel what others feel?"
     save_self_rating(folder, None)
     assert "self_rating" not in json.loads((folder / "session.json").read_text())
-    from mimicry.errors import InputError
+    from mimicry.core.errors import InputError
 
     for bad in (0, 8, 2.5, True, "4"):
         with pytest.raises(InputError, match="self_rating"):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from mimicry.report.curves import mean_and_ci, response_curves, session_response_curves
-from mimicry.session import load_session
+from mimicry.io.session import load_session
 
 
 def test_mean_and_ci_over_trials():

@@ -9,7 +9,7 @@ import shutil
 import numpy as np
 import pytest
 
-from mimicry.cli import main
+from mimicry.commands.main import main
 
 from report_chromium import chromium, screenshot
 from report_helpers import session_meta

@@ -5,8 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from mimicry.errors import InputError
-from mimicry.stimulus.capture import (StimulusCapture, capture_duration_s, capture_timeline,
+from mimicry.core.errors import InputError
+from mimicry.activities.capture.capture import (StimulusCapture, capture_duration_s, capture_timeline,
                                       crop_face, phase_at, save_capture)
 
 FPS = 15.0
@@ -47,8 +47,8 @@ class _Frames:
 def captured(tmp_path_factory):
     """Render a volunteer video, play it through the tracker into a capture, save the set."""
     from mimicry.sources import open_source
-    from mimicry.tracking import MediaPipeTracker
-    from mimicry.video_io import write_video
+    from mimicry.tracking.mediapipe_tracker import MediaPipeTracker
+    from mimicry.io.video import write_video
 
     root = tmp_path_factory.mktemp("capture")
     timeline = capture_timeline()
@@ -86,8 +86,8 @@ def test_frames_picked_by_measured_channels(captured):
 
 
 def test_saved_set_is_usable_in_a_protocol(captured):
-    from mimicry.protocol import build_schedule, load_protocol
-    from mimicry.stimulus.stimulus_set import load_stimulus_set
+    from mimicry.protocol.model import build_schedule, load_protocol
+    from mimicry.protocol.stimulus_set import load_stimulus_set
 
     _, folder = captured
     names = sorted(p.name for p in folder.iterdir())
@@ -108,8 +108,8 @@ def test_saved_faces_still_read_as_their_expression(captured):
     """The crops are faces the model reads as intended (what a stimulus set needs)."""
     import cv2
 
-    from mimicry.messages import Frame
-    from mimicry.tracking import MediaPipeTracker
+    from mimicry.core.messages import Frame
+    from mimicry.tracking.mediapipe_tracker import MediaPipeTracker
 
     _, folder = captured
     with MediaPipeTracker(mode="image", keep_landmarks=False) as tr:

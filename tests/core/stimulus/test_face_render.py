@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 from scipy.stats import spearmanr
 
-from mimicry.channels import CHANNELS
-from mimicry.errors import ConfigError
+from mimicry.core.channels import CHANNELS
+from mimicry.core.errors import ConfigError
 from mimicry.stimulus.face import (
     IDENTITIES, PARTICIPANT_IDENTITY, Expression, FaceAnimator, FaceRenderer, expression_for,
     faces_dir,
@@ -21,7 +21,7 @@ from mimicry.stimulus.face import (
 
 SIZE_PX = 480
 STEPS = np.linspace(0.0, 1.0, 6)
-#: The channel each condition must move (see mimicry.channels.SAD_CHANNELS for sad).
+#: The channel each condition must move (see mimicry.core.channels.SAD_CHANNELS for sad).
 KEY = {"happy": "smile", "sad": "brow_raise_inner", "yawn": "jaw_open"}
 
 

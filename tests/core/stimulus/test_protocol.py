@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from mimicry.cli import main
-from mimicry.errors import ConfigError, InputError
-from mimicry.protocol import (SHIPPED_PROTOCOLS, build_schedule, load_protocol,
+from mimicry.commands.main import main
+from mimicry.core.errors import ConfigError, InputError
+from mimicry.protocol.model import (SHIPPED_PROTOCOLS, build_schedule, load_protocol,
                               parse_protocol)
 from mimicry.stimulus.face import IDENTITIES, PARTICIPANT_IDENTITY
-from mimicry.tables import read_events, write_events
-from mimicry.timeline import trials_from_events
+from mimicry.io.tables import read_events, write_events
+from mimicry.protocol.timeline import trials_from_events
 
 
 def _max_run(seq) -> int:
@@ -302,7 +302,7 @@ def test_yawn_condition_for_builtin_faces():
 
 
 def test_protocol_docs_cover_every_key(repo):
-    from mimicry.protocol import _TABLES
+    from mimicry.protocol.model import _TABLES
 
     doc = (Path(repo) / "docs" / "protocols.md").read_text(encoding="utf-8")
     for table, keys in _TABLES.items():

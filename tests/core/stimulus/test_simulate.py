@@ -8,15 +8,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mimicry.cli import main
-from mimicry.errors import InputError
-from mimicry.protocol import build_schedule, load_protocol, parse_protocol
-from mimicry.simulate import (leader_episodes, participant_expression, simulate_dyad,
+from mimicry.commands.main import main
+from mimicry.core.errors import InputError
+from mimicry.protocol.model import build_schedule, load_protocol, parse_protocol
+from mimicry.simulate.rendered import (leader_episodes, participant_expression, simulate_dyad,
                               simulate_participant, smooth_noise)
 from mimicry.stimulus.face import IDENTITIES, PARTICIPANT_IDENTITY, Expression
-from mimicry.tables import read_events
-from mimicry.timeline import trial_intensity
-from mimicry.video_io import read_frames, read_video_info
+from mimicry.io.tables import read_events
+from mimicry.protocol.timeline import trial_intensity
+from mimicry.io.video import read_frames, read_video_info
 
 # A short session for rendering tests: ~9 s, one trial per condition.
 TINY = """schema_version = 1
@@ -150,8 +150,8 @@ def test_simulation_files(rendered, tiny):
 
 def test_participant_smiles_after_the_delay(rendered, tiny):
     """MediaPipe, reading the written mp4, sees the smile rise during the happy trial."""
-    from mimicry.messages import Frame
-    from mimicry.tracking import MediaPipeTracker
+    from mimicry.core.messages import Frame
+    from mimicry.tracking.mediapipe_tracker import MediaPipeTracker
 
     out, _ = rendered
     schedule = build_schedule(load_protocol(tiny), 2)
@@ -230,8 +230,8 @@ def test_dyad(tmp_path, capsys):
 
 def test_dyad_follower_lags_leader(tmp_path):
     """MediaPipe sees the leader (right) smile first and the follower (left) delay_s later."""
-    from mimicry.messages import Frame
-    from mimicry.tracking import MediaPipeTracker
+    from mimicry.core.messages import Frame
+    from mimicry.tracking.mediapipe_tracker import MediaPipeTracker
 
     r = simulate_dyad(tmp_path, leader="right", delay_s=1.0, gain=1.0, duration_s=8, fps=10,
                       size_px=160, seed=1, leader_identity="casey")
@@ -312,7 +312,7 @@ def test_parallel_rendering_gives_the_same_video(tiny, tmp_path):
 def test_progress_line_on_a_terminal(tiny, tmp_path):
     import io
 
-    from mimicry.progress import Progress
+    from mimicry.core.progress import Progress
 
     stream = io.StringIO()
     p = Progress("mimicry simulate", None, stream=stream, enabled=True)

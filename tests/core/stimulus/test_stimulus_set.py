@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mimicry.cli import main
-from mimicry.errors import ConfigError, InputError, MimicryError
-from mimicry.stimulus.stimulus_set import letterbox, load_stimulus_set
+from mimicry.commands.main import main
+from mimicry.core.errors import ConfigError, InputError, MimicryError
+from mimicry.protocol.stimulus_set import letterbox, load_stimulus_set
 
 
 def _image(path: Path, colour, w=40, h=30) -> None:
@@ -21,7 +21,7 @@ def _image(path: Path, colour, w=40, h=30) -> None:
 
 
 def _video(path: Path, n=6, fps=10.0, size=(32, 24)) -> None:
-    from mimicry.video_io import VideoWriter
+    from mimicry.io.video import VideoWriter
 
     with VideoWriter(path, fps, size) as w:
         for i in range(n):
@@ -185,8 +185,8 @@ def _set_protocol(tmp_path: Path, set_rel: str, extra: str = "") -> Path:
 
 
 def test_protocol_with_set_uses_manifest_intensity_and_no_morph(good_set, tmp_path):
-    from mimicry.protocol import build_schedule, load_protocol
-    from mimicry.timeline import trial_intensity
+    from mimicry.protocol.model import build_schedule, load_protocol
+    from mimicry.protocol.timeline import trial_intensity
 
     proto = load_protocol(_set_protocol(tmp_path, "stimuli"))  # relative to the TOML file
     assert proto.stimulus_set is not None and proto.identities == ()
@@ -204,15 +204,15 @@ def test_protocol_with_set_uses_manifest_intensity_and_no_morph(good_set, tmp_pa
     happy = [t.stimulus_id for t in s.trials if t.condition == "happy"]
     assert sorted(happy) == ["anna_happy.png", "ben_happy.mp4"]  # both items used
     # events.csv keeps morph_s = 0 and intensity 0 (the neutral item) through a round trip.
-    from mimicry.tables import read_events, write_events
-    from mimicry.timeline import trials_from_events
+    from mimicry.io.tables import read_events, write_events
+    from mimicry.protocol.timeline import trials_from_events
 
     write_events(tmp_path / "events.csv", s.events())
     assert tuple(trials_from_events(read_events(tmp_path / "events.csv"))) == s.trials
 
 
 def test_protocol_set_errors(good_set, tmp_path):
-    from mimicry.protocol import load_protocol
+    from mimicry.protocol.model import load_protocol
 
     with pytest.raises(InputError, match="nowhere"):
         load_protocol(_set_protocol(tmp_path, "nowhere"))
@@ -222,7 +222,7 @@ def test_protocol_set_errors(good_set, tmp_path):
 
 
 def test_track_shows_set_items_only_during_trials(good_set, tmp_path):
-    from mimicry.protocol import build_schedule, load_protocol
+    from mimicry.protocol.model import build_schedule, load_protocol
     from mimicry.stimulus.track import StimulusTrack
 
     proto = load_protocol(_set_protocol(tmp_path, "stimuli"))

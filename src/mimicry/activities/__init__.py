@@ -1,0 +1,1 @@
+"""Classroom activities (two people, contagious yawns, try not to smile, teacher as stimulus), one package each."""

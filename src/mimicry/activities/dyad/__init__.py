@@ -1,0 +1,1 @@
+"""Two people: who leads whom, and how closely two faces move together."""

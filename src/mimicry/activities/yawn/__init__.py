@@ -1,0 +1,1 @@
+"""Contagious yawns: yawns detected on the viewer against talking controls."""

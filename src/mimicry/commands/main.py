@@ -1,0 +1,83 @@
+"""The ``mimicry`` command line.
+
+Each subcommand lives in :mod:`mimicry.commands.<name>` with two functions:
+``add_arguments(parser)`` and ``run(args) -> int``. Command modules import
+their heavy dependencies inside ``run`` so that ``mimicry --help`` stays fast.
+
+Expected errors (:class:`mimicry.core.errors.MimicryError`) become one line on
+stderr and exit code 2. Plain ``mimicry`` with no subcommand starts the app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from mimicry import __version__
+from mimicry.core.errors import MimicryError
+
+#: subcommand name -> module path. Order is the order shown by --help.
+COMMANDS: dict[str, str] = {
+    "app": "mimicry.commands.app",
+    "process": "mimicry.commands.process",
+    "check": "mimicry.commands.check",
+    "simulate": "mimicry.commands.simulate",
+    "stimuli": "mimicry.commands.stimuli",
+    "analyze": "mimicry.commands.analyze",
+    "record": "mimicry.commands.record",
+    "report": "mimicry.commands.report",
+    "aggregate": "mimicry.commands.aggregate",
+}
+
+
+def _available_commands() -> dict[str, object]:
+    mods = {}
+    for name, path in COMMANDS.items():
+        try:
+            mods[name] = importlib.import_module(path)
+        except ModuleNotFoundError as exc:
+            if exc.name == path:  # not built yet in this version
+                continue
+            raise
+    return mods
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
+    parser = argparse.ArgumentParser(
+        prog="mimicry",
+        description="Measure facial mimicry from a webcam or video. "
+                    "With no command, starts the desktop app.",
+    )
+    parser.add_argument("--version", action="version", version=f"mimicry {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    mods = _available_commands()
+    for name, mod in mods.items():
+        doc = (mod.__doc__ or "").strip().splitlines()
+        p = sub.add_parser(name, help=doc[0] if doc else None,
+                           description=(mod.__doc__ or "").strip() or None,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        mod.add_arguments(p)
+    return parser, mods
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser, mods = build_parser()
+    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
+        argv = ["app", *argv]
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["app"])
+    try:
+        return int(mods[args.command].run(args) or 0)
+    except MimicryError as exc:
+        print(f"mimicry {args.command}: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(f"mimicry {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

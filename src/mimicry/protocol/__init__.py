@@ -1,0 +1,1 @@
+"""Protocols: the TOML model and its loading, the schedule, the stimulus timeline, shipped protocols."""

@@ -1,0 +1,161 @@
+"""The stimulus timeline: trials and the intended expression over time.
+
+This is the single definition of "how strongly is the stimulus showing its
+expression at time t", shared by the face renderer, ``mimicry simulate``, the
+``stimulus_intensity`` column of ``frames.csv`` and the analysis.
+
+A trial's stimulus morphs from neutral to ``intensity`` over ``morph_s`` seconds
+from ``onset_s`` (smoothstep easing), holds, and morphs back to neutral over
+``morph_s`` from ``offset_s``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from mimicry.io.formats import format_detail, parse_detail
+from mimicry.core.messages import StimulusEvent
+
+#: The signed expression value of each condition (+1 happy, -1 sad).
+CONDITION_SIGN: dict[str, float] = {"happy": 1.0, "sad": -1.0, "neutral": 0.0, "yawn": 0.0,
+                                    "talk": 0.0}
+
+#: Mouth openings per second of a ``talk`` trial (the yawn demo's control): each
+#: opening lasts half a period (0.33 s), far shorter than a yawn.
+TALK_RATE_HZ = 1.5
+
+
+@dataclass(frozen=True, slots=True)
+class Trial:
+    """One stimulus presentation.
+
+    Attributes
+    ----------
+    trial : int
+        Trial number from 1.
+    condition : str
+        ``happy``, ``sad``, ``neutral`` (``yawn`` in the demos).
+    stimulus_id : str
+        Built-in identity name or a stimulus-set file name.
+    onset_s, offset_s : float
+        When the expression starts to appear and starts to fade, seconds.
+    intensity : float
+        Peak expression intensity, 0-1.
+    morph_s : float
+        Onset (and offset) morph duration, seconds.
+    block : int
+        Block number from 1.
+    """
+
+    trial: int
+    condition: str
+    stimulus_id: str
+    onset_s: float
+    offset_s: float
+    intensity: float = 1.0
+    morph_s: float = 0.5
+    block: int = 1
+
+    @property
+    def end_s(self) -> float:
+        """When the expression is back to neutral."""
+        return self.offset_s + self.morph_s
+
+    def onset_event(self) -> StimulusEvent:
+        return StimulusEvent(
+            t=self.onset_s, event="stimulus_onset", trial=self.trial,
+            condition=self.condition, stimulus_id=self.stimulus_id,
+            detail=format_detail({"intensity": self.intensity, "morph_s": self.morph_s,
+                                  "block": self.block}),
+        )
+
+    def offset_event(self) -> StimulusEvent:
+        return StimulusEvent(
+            t=self.offset_s, event="stimulus_offset", trial=self.trial,
+            condition=self.condition, stimulus_id=self.stimulus_id,
+            detail=format_detail({"morph_s": self.morph_s}),
+        )
+
+
+def smoothstep(x: np.ndarray | float) -> np.ndarray | float:
+    """3x^2 - 2x^3 on [0, 1], clipped outside."""
+    x = np.clip(x, 0.0, 1.0)
+    return x * x * (3.0 - 2.0 * x)
+
+
+def trial_intensity(trial: Trial, t: np.ndarray | float) -> np.ndarray | float:
+    """Intended expression intensity of ``trial`` at times ``t`` (0 outside it)."""
+    t = np.asarray(t, dtype=float)
+    m = max(trial.morph_s, 1e-6)
+    rise = smoothstep((t - trial.onset_s) / m)
+    fall = 1.0 - smoothstep((t - trial.offset_s) / m)
+    out = trial.intensity * np.minimum(rise, fall)
+    if trial.condition == "talk":
+        # Short mouth movements, not a yawn: open-close cycles under the envelope.
+        out = out * np.maximum(0.0, np.sin(2 * np.pi * TALK_RATE_HZ * (t - trial.onset_s)))
+    return out if out.ndim else float(out)
+
+
+def trials_from_events(events: Sequence[StimulusEvent]) -> list[Trial]:
+    """Rebuild trials from ``stimulus_onset``/``stimulus_offset`` event pairs.
+
+    An onset without an offset (a session cut short) ends at the last event's time.
+    """
+    onsets: dict[int, StimulusEvent] = {}
+    offsets: dict[int, StimulusEvent] = {}
+    last_t = max((e.t for e in events), default=0.0)
+    for e in events:
+        if e.trial is None:
+            continue
+        if e.event == "stimulus_onset":
+            onsets[e.trial] = e
+        elif e.event == "stimulus_offset":
+            offsets[e.trial] = e
+    trials = []
+    for n in sorted(onsets):
+        on = onsets[n]
+        d = parse_detail(on.detail)
+        off = offsets.get(n)
+        trials.append(Trial(
+            trial=n, condition=on.condition, stimulus_id=on.stimulus_id,
+            onset_s=on.t, offset_s=off.t if off is not None else last_t,
+            intensity=float(d.get("intensity", 1.0) or 1.0),
+            morph_s=float(d.get("morph_s", 0.5) or 0.5),
+            block=int(d.get("block", 1) or 1),
+        ))
+    return trials
+
+
+def signed_stimulus_signal(trials: Sequence[Trial], t: np.ndarray) -> np.ndarray:
+    """The stimulus's signed expression at times ``t``: +intensity happy, -intensity sad.
+
+    Parameters
+    ----------
+    t : ndarray, shape (n,)
+        Seconds.
+
+    Returns
+    -------
+    ndarray, shape (n,)
+    """
+    t = np.asarray(t, dtype=float)
+    out = np.zeros_like(t)
+    for tr in trials:
+        sign = CONDITION_SIGN.get(tr.condition, 0.0)
+        if sign == 0.0:
+            continue
+        sel = (t >= tr.onset_s) & (t <= tr.end_s)
+        if sel.any():
+            out[sel] += sign * trial_intensity(tr, t[sel])
+    return out
+
+
+def active_trial(trials: Sequence[Trial], t: float) -> Trial | None:
+    """The trial whose stimulus is on screen at ``t`` (onset <= t < end), if any."""
+    for tr in trials:
+        if tr.onset_s <= t < tr.end_s:
+            return tr
+    return None

@@ -1,0 +1,1 @@
+"""One session for the CLI and the app: plan, runner, observers, recorder, process, record, LSL."""

@@ -1,0 +1,134 @@
+"""Offline processing: a video, an image or a folder of images to ``frames.csv``.
+
+This is ``mimicry process``. The output folder is a session folder that
+``mimicry analyze`` reads: ``frames.csv``, ``session.json`` and, when a
+stimulus timeline is given, a copy of it as ``events.csv``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from mimicry.core.errors import InputError
+from mimicry.core.progress import Progress
+from mimicry.io.session import new_session_meta, wall_clock_now, write_session_json
+from mimicry.sources import open_source
+from mimicry.io.tables import read_events
+from mimicry.protocol.timeline import trials_from_events
+from mimicry.tracking.mediapipe_tracker import MediaPipeTracker
+from mimicry.io.writers import FramesWriter
+
+
+@dataclass(frozen=True)
+class ProcessResult:
+    """What one ``process`` run did."""
+
+    out_dir: Path
+    n_frames: int
+    face_frames_pct: float
+    elapsed_s: float
+
+    @property
+    def fps(self) -> float:
+        return self.n_frames / self.elapsed_s if self.elapsed_s > 0 else 0.0
+
+
+def prepare_out_dir(out_dir: str | os.PathLike) -> Path:
+    """Create ``out_dir`` if needed and check it can be written; InputError otherwise."""
+    out = Path(out_dir).expanduser()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create output folder {out}: {exc.strerror or exc}; expected a "
+                         f"writable folder") from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise InputError(f"output folder {out} is not writable; expected a writable folder")
+    return out
+
+
+def process_input(input_path: str | os.PathLike, out_dir: str | os.PathLike, *,
+                  events_path: str | os.PathLike | None = None, faces: int = 1,
+                  model: str | os.PathLike | None = None,
+                  progress: bool | None = None) -> ProcessResult:
+    """Track every frame of ``input_path`` and write ``out_dir/frames.csv``.
+
+    Parameters
+    ----------
+    input_path : path
+        A video file, an image file or a folder of images.
+    out_dir : path
+        Created if missing.
+    events_path : path, optional
+        A stimulus timeline (``events.csv``) whose times refer to the video's
+        time; fills the stimulus columns and is copied into ``out_dir``.
+    faces : int
+        Face slots per frame.
+    model : path, optional
+        Face model override.
+    progress : bool or None
+        Show a progress line (None: only on a terminal).
+    """
+    trials = None
+    if events_path is not None:
+        events = read_events(events_path)
+        trials = trials_from_events(events)
+    out = prepare_out_dir(out_dir)
+    source = open_source(input_path, realtime=False)
+    try:
+        tracker = MediaPipeTracker(model, num_faces=faces, keep_landmarks=False,
+                                   mode="image" if source.still_images else "video")
+    except BaseException:
+        source.close()
+        raise
+    meta = new_session_meta(
+        "processed", source=source.describe(), faces=faces,
+        events_file=str(events_path) if events_path else None)
+    n = 0
+    n_face = 0
+    t0 = time.monotonic()
+    bar = Progress(f"processing {Path(str(input_path)).name}", source.n_frames, enabled=progress)
+    writer = None
+    try:
+        if events_path is not None:
+            dst = out / "events.csv"
+            if not dst.exists() or not os.path.samefile(events_path, dst):
+                shutil.copyfile(events_path, dst)
+        write_session_json(out, meta)
+        writer = FramesWriter(out / "frames.csv", trials)
+        for frame in source:
+            obs = tracker.process(frame)
+            writer.write_all(obs)
+            n += 1
+            n_face += obs[0].detected
+            bar.update(n)
+        if n == 0:
+            raise InputError(f"{input_path} gave no frames; expected a video or images")
+        meta["status"] = "complete"
+    except OSError as exc:
+        meta["status"] = "failed"
+        raise InputError(f"cannot write to {out}: {exc.strerror or exc}") from None
+    except KeyboardInterrupt:
+        meta["status"] = "stopped"
+        raise
+    except BaseException:
+        meta["status"] = "failed"
+        raise
+    finally:
+        bar.finish()
+        tracker.close()
+        source.close()
+        if writer is not None:
+            writer.close()
+        meta.update(ended_at=wall_clock_now(), n_frames=n,
+                    face_frames_pct=round(100.0 * n_face / n, 2) if n else 0.0)
+        try:
+            write_session_json(out, meta)
+        except InputError:
+            pass  # the folder vanished; the error that got us here is the one to report
+    return ProcessResult(out_dir=out, n_frames=n,
+                         face_frames_pct=100.0 * n_face / n if n else 0.0,
+                         elapsed_s=time.monotonic() - t0)

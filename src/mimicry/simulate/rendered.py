@@ -1,0 +1,457 @@
+"""A virtual participant with known mimicry, for demos, teaching and tests.
+
+The virtual participant is a built-in face (by default
+:data:`~mimicry.stimulus.face.PARTICIPANT_IDENTITY`, never one of the stimulus
+identities) whose expression is a known function of the stimulus:
+
+.. math::
+
+    v(t) = \\mathrm{gain} \\cdot s(t - \\mathrm{delay})
+
+where :math:`s` is the intended expression of the stimulus trial on screen
+(:func:`mimicry.protocol.timeline.trial_intensity`). For a happy trial, :math:`v > 0`
+is a smile and :math:`v < 0` (negative gain) a sad face; for a sad trial the
+reverse; neutral trials give nothing; yawn trials give a yawn for
+:math:`v > 0` only. :math:`|v|` is clipped to 1. On top, with ``noise`` > 0,
+smooth random fluctuations (standard deviation ``noise``, periods of about
+2-12 s) are added to the happy and sad intensities, each then clipped to
+0-1. The face also blinks and moves its head a little
+(:class:`~mimicry.stimulus.face.FaceAnimator`).
+
+Everything is a pure function of its arguments: :func:`participant_expression`
+gives the same expression for the same (schedule, t, delay, gain, noise, seed),
+so the app's live demo participant and a rendered ``participant.mp4`` agree.
+
+A dyad (:func:`simulate_dyad`) has two faces side by side: a leader showing
+spontaneous happy and sad episodes (:func:`leader_episodes`) and a follower
+mimicking the leader with the same model.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal, Sequence
+
+import numpy as np
+
+from mimicry import __version__
+from mimicry.core.errors import InputError
+from mimicry.core.messages import StimulusEvent
+from mimicry.io.formats import format_detail
+from mimicry.protocol.model import Protocol, Schedule, build_schedule
+from mimicry.protocol.timeline import Trial, active_trial, trial_intensity
+
+_OPPOSITE = {"happy": "sad", "sad": "happy"}
+
+#: Ramp (seconds) of the dyad leader's expression episodes.
+EPISODE_MORPH_S = 0.4
+
+
+# --------------------------------------------------------------------------- the model
+
+def _check_params(delay_s: float, gain: float, noise: float) -> None:
+    if not (isinstance(delay_s, (int, float)) and math.isfinite(delay_s) and delay_s >= 0):
+        raise InputError(f"Invalid value for the 'delay' parameter: expected a number of "
+                         f"seconds >= 0, got {delay_s!r} instead.")
+    if not (isinstance(gain, (int, float)) and math.isfinite(gain)):
+        raise InputError(f"Invalid value for the 'gain' parameter: expected a finite number "
+                         f"(1 full mimicry, 0 none, negative the opposite expression), got "
+                         f"{gain!r} instead.")
+    if not (isinstance(noise, (int, float)) and 0.0 <= noise <= 1.0):
+        raise InputError(f"Invalid value for the 'noise' parameter: expected a number from 0 to "
+                         f"1, got {noise!r} instead.")
+
+
+@functools.lru_cache(maxsize=64)
+def _noise_components(seed: int, stream: int) -> tuple[np.ndarray, np.ndarray, float]:
+    rng = np.random.default_rng([int(seed), int(stream), 0x6E6F6973])
+    k = 6
+    freqs = rng.uniform(1 / 12, 1 / 2, size=k)  # Hz: periods of 2-12 s
+    phases = rng.uniform(0, 2 * np.pi, size=k)
+    return freqs, phases, math.sqrt(2.0 / k)
+
+
+def smooth_noise(t_s: float | np.ndarray, seed: int, stream: int = 0) -> float | np.ndarray:
+    """Smooth zero-mean noise with unit standard deviation, a pure function of (seed, stream, t).
+
+    A sum of six sinusoids with random periods of 2-12 s and random phases.
+    """
+    freqs, phases, amp = _noise_components(seed, stream)
+    t = np.asarray(t_s, dtype=float)
+    out = amp * np.sin(2 * np.pi * freqs * t[..., None] + phases).sum(axis=-1)
+    return out if out.ndim else float(out)
+
+
+def mimic_expression(trials: Sequence[Trial], t_s: float, delay_s: float, gain: float,
+                     noise: float = 0.0, seed: int = 0):
+    """The expression of a face mimicking ``trials`` (see the module docstring).
+
+    Parameters
+    ----------
+    trials : sequence of Trial
+        What is mimicked (stimulus trials, or a dyad leader's episodes).
+    t_s : float
+        Seconds from session start.
+    delay_s : float
+        Mimicry latency, >= 0.
+    gain : float
+        1 full mimicry, 0 none, negative the opposite expression.
+    noise : float
+        Standard deviation of the spontaneous fluctuations, 0-1.
+    seed : int
+        Seeds the fluctuations.
+
+    Returns
+    -------
+    mimicry.stimulus.face.Expression
+    """
+    from mimicry.stimulus.face import Expression, expression_for
+
+    tr = active_trial(trials, t_s - delay_s)
+    expr = Expression()
+    if tr is not None and gain != 0:
+        v = gain * float(trial_intensity(tr, t_s - delay_s))
+        v = max(-1.0, min(1.0, v))
+        if v > 0:
+            expr = expression_for(tr.condition, v)
+        elif v < 0 and tr.condition in _OPPOSITE:
+            expr = expression_for(_OPPOSITE[tr.condition], -v)
+    if noise > 0:
+        expr = replace(
+            expr,
+            happy=min(max(expr.happy + noise * smooth_noise(t_s, seed, 1), 0.0), 1.0),
+            sad=min(max(expr.sad + noise * smooth_noise(t_s, seed, 2), 0.0), 1.0),
+        )
+    return expr
+
+
+def participant_expression(schedule: Schedule, t_s: float, delay_s: float, gain: float,
+                           noise: float = 0.0, seed: int = 0):
+    """The virtual participant's expression at ``t_s``: a pure function of its arguments.
+
+    Parameters
+    ----------
+    schedule : mimicry.protocol.model.Schedule
+        The stimulus schedule being watched.
+    t_s : float
+        Seconds from session start (the stimulus's t = 0).
+    delay_s : float
+        Mimicry latency in seconds, >= 0.
+    gain : float
+        1 full mimicry; 0 none; negative the opposite expression (a happy
+        stimulus makes the face look sad and vice versa). The result is
+        clipped to intensity 1.
+    noise : float
+        0-1: standard deviation of smooth spontaneous fluctuations added to
+        the happy and sad intensities (clipped at 0).
+    seed : int
+        Seeds the fluctuations.
+
+    Returns
+    -------
+    mimicry.stimulus.face.Expression
+    """
+    _check_params(delay_s, gain, noise)
+    return mimic_expression(schedule.trials, t_s, delay_s, gain, noise, seed)
+
+
+def leader_episodes(duration_s: float, seed: int, identity: str = "leader") -> tuple[Trial, ...]:
+    """A dyad leader's spontaneous expressions: random happy/sad episodes.
+
+    Episodes last 1.5-4 s (including a 0.4 s ramp in and out), with 2-5 s of
+    neutral between them, peak intensity 0.6-1, happy or sad with equal
+    chance; the first starts 1.5-3 s in. Returned as :class:`~mimicry.protocol.timeline.Trial`
+    objects so :func:`~mimicry.protocol.timeline.trial_intensity` gives their time course.
+    """
+    rng = np.random.default_rng([int(seed), 0x6C656164])
+    episodes: list[Trial] = []
+    t = float(rng.uniform(1.5, 3.0))
+    while True:
+        length = float(rng.uniform(1.5, 4.0))
+        if t + length > duration_s - 0.5:
+            break
+        cond = "happy" if rng.random() < 0.5 else "sad"
+        intensity = round(float(rng.uniform(0.6, 1.0)), 3)
+        onset = round(t, 3)
+        offset = round(t + length - EPISODE_MORPH_S, 3)
+        episodes.append(Trial(trial=len(episodes) + 1, condition=cond, stimulus_id=identity,
+                              onset_s=onset, offset_s=offset, intensity=intensity,
+                              morph_s=EPISODE_MORPH_S, block=1))
+        t = offset + EPISODE_MORPH_S + float(rng.uniform(2.0, 5.0))
+    return tuple(episodes)
+
+
+# --------------------------------------------------------------------------- rendering
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """What a simulation wrote.
+
+    Attributes
+    ----------
+    video, events, params : Path
+        ``participant.mp4``, ``events.csv`` and ``simulation.json``.
+    n_frames : int
+    fps : float
+    duration_s : float
+        Session duration (the ``session_end`` event), seconds.
+    """
+
+    video: Path
+    events: Path
+    params: Path
+    n_frames: int
+    fps: float
+    duration_s: float
+
+
+def _check_render(fps: float, size_px: int) -> None:
+    if not (isinstance(fps, (int, float)) and math.isfinite(fps) and 1 <= fps <= 240):
+        raise InputError(f"Invalid value for the 'fps' parameter: expected a number from 1 to 240, "
+                         f"got {fps!r} instead.")
+    if isinstance(size_px, bool) or not isinstance(size_px, int) or not 64 <= size_px <= 4096:
+        raise InputError(f"Invalid value for the 'size' parameter: expected an integer number of "
+                         f"pixels from 64 to 4096, got {size_px!r} instead.")
+
+
+def _check_identity(identity: str, not_in: Sequence[str], what: str) -> None:
+    from mimicry.stimulus.face import IDENTITIES
+
+    if identity not in IDENTITIES:
+        raise InputError(f"Invalid value for the 'identity' parameter. Allowed values are "
+                         f"{', '.join(repr(i) for i in IDENTITIES)}, but got {identity!r} instead.")
+    if identity in not_in:
+        others = [i for i in IDENTITIES if i not in not_in]
+        raise InputError(f"identity {identity!r} is also {what}; the virtual participant must "
+                         f"look different: choose one of {', '.join(repr(i) for i in others)}")
+
+
+def _write_json(path: Path, data: dict) -> None:
+    try:
+        path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _trial_dict(tr: Trial) -> dict:
+    return {"trial": tr.trial, "condition": tr.condition, "onset_s": tr.onset_s,
+            "offset_s": tr.offset_s, "intensity": tr.intensity, "morph_s": tr.morph_s}
+
+
+def _check_jobs(jobs: int) -> int:
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or not 1 <= jobs <= 64:
+        raise InputError(f"Invalid value for the 'jobs' parameter: expected an integer from 1 to "
+                         f"64, got {jobs!r} instead.")
+    return jobs
+
+
+class _ParticipantFrames:
+    """Frame ``i`` of a face mimicking ``trials``; picklable for parallel rendering."""
+
+    def __init__(self, trials, identity, size_px, seed, fps, delay_s, gain, noise, noise_seed):
+        self.args = (tuple(trials), identity, size_px, seed, fps, delay_s, gain, noise, noise_seed)
+        self._anim = None
+
+    def __getstate__(self):
+        return {"args": self.args, "_anim": None}
+
+    def __call__(self, i: int) -> np.ndarray:
+        trials, identity, size_px, seed, fps, delay_s, gain, noise, noise_seed = self.args
+        if self._anim is None:
+            from mimicry.stimulus.face import FaceAnimator
+
+            self._anim = FaceAnimator(identity, size_px, seed=seed)
+        t = i / fps
+        return self._anim.frame(t, mimic_expression(trials, t, delay_s, gain, noise, noise_seed))
+
+
+class _DyadFrames:
+    def __init__(self, leader: _ParticipantFrames, follower: _ParticipantFrames, side: str):
+        self.leader, self.follower, self.side = leader, follower, side
+
+    def __call__(self, i: int) -> np.ndarray:
+        a, b = self.leader(i), self.follower(i)
+        return np.concatenate([a, b] if self.side == "left" else [b, a], axis=1)
+
+
+def simulate_participant(protocol: Protocol, out_dir: str | Path, *, delay_s: float = 0.5,
+                         gain: float = 1.0, noise: float = 0.0, seed: int | None = None,
+                         fps: float = 30.0, size_px: int = 480, identity: str | None = None,
+                         progress=None, jobs: int = 1) -> SimulationResult:
+    """Render a virtual participant watching ``protocol``.
+
+    Writes ``out_dir/participant.mp4`` (t = 0 of the video is t = 0 of the
+    events), ``out_dir/events.csv`` (the stimulus timeline of the protocol
+    and seed) and ``out_dir/simulation.json`` (the ground truth).
+
+    Parameters
+    ----------
+    protocol : Protocol
+    out_dir : path-like
+        Created if needed.
+    delay_s, gain, noise
+        See :func:`participant_expression`.
+    seed : int or None
+        Seeds the schedule, the participant's fluctuations, blinks and head
+        motion. None: the protocol's seed.
+    fps : float
+    size_px : int
+        Side of the square video.
+    identity : str or None
+        The participant's face; default
+        :data:`~mimicry.stimulus.face.PARTICIPANT_IDENTITY`. Must not be one
+        of the protocol's stimulus identities.
+    progress : mimicry.core.progress.Progress or None
+        Told the number of frames rendered.
+    jobs : int
+        Processes rendering frames in parallel (the video is the same).
+
+    Returns
+    -------
+    SimulationResult
+    """
+    from mimicry.stimulus.face import PARTICIPANT_IDENTITY
+    from mimicry.io.tables import write_events
+    from mimicry.io.video import check_writable_dir, write_video
+
+    _check_params(delay_s, gain, noise)
+    _check_render(fps, size_px)
+    schedule = build_schedule(protocol, seed)
+    seed = schedule.seed
+    identity = PARTICIPANT_IDENTITY if identity is None else identity
+    _check_identity(identity, protocol.identities,
+                    f"a stimulus identity of protocol {protocol.name!r}")
+    out = check_writable_dir(out_dir)
+
+    n_frames = int(round(schedule.duration_s * fps))
+    # The same seed for the face (blinks, head motion) and the fluctuations: they draw
+    # from separate streams, and participant_expression(..., seed) reproduces the video.
+    frame_at = _ParticipantFrames(schedule.trials, identity, size_px, seed, fps, delay_s, gain,
+                                  noise, seed)
+    if progress is not None:
+        progress.total = n_frames
+    video = write_video(out / "participant.mp4", frame_at, n_frames, fps, (size_px, size_px),
+                        progress, jobs=_check_jobs(jobs))
+    events = out / "events.csv"
+    write_events(events, schedule.events())
+    params = out / "simulation.json"
+    _write_json(params, {
+        "mimicry_version": __version__,
+        "mode": "participant",
+        "protocol": protocol.name,
+        "protocol_file": str(protocol.path) if protocol.path else None,
+        "seed": seed,
+        "delay_s": float(delay_s),
+        "gain": float(gain),
+        "noise": float(noise),
+        "participant_identity": identity,
+        "stimulus_ids": list(schedule.stimulus_ids),
+        "fps": float(fps),
+        "size_px": size_px,
+        "n_frames": n_frames,
+        "duration_s": schedule.duration_s,
+        "video": video.name,
+        "events": events.name,
+        "model": "expression(t) = clip(gain * stimulus_intensity(t - delay_s), -1, 1) on the "
+                 "trial's condition (negative: the opposite of happy/sad), plus smooth noise "
+                 "of standard deviation `noise` on happy and sad, clipped to 0-1",
+    })
+    return SimulationResult(video=video, events=events, params=params, n_frames=n_frames,
+                            fps=float(fps), duration_s=schedule.duration_s)
+
+
+def simulate_dyad(out_dir: str | Path, *, leader: Literal["left", "right"] = "left",
+                  delay_s: float = 0.5, gain: float = 1.0, noise: float = 0.0, seed: int = 0,
+                  duration_s: float = 60.0, fps: float = 30.0, size_px: int = 480,
+                  identity: str | None = None, leader_identity: str | None = None,
+                  progress=None, jobs: int = 1) -> SimulationResult:
+    """Render two faces side by side: a leader and a follower who mimics it.
+
+    The video is ``2 * size_px`` wide and ``size_px`` high. The leader shows
+    :func:`leader_episodes`; the follower shows
+    ``mimic_expression(episodes, t, delay_s, gain, noise)``. ``events.csv``
+    holds only ``session_start`` and ``session_end``; ``simulation.json``
+    records the leader's side, identities, delay, gain, noise and episodes.
+
+    Parameters
+    ----------
+    leader : {"left", "right"}
+        The leader's side of the image (the tracker numbers faces from the
+        left: the leader is face_id 0 when on the left).
+    identity : str or None
+        The follower; default :data:`~mimicry.stimulus.face.PARTICIPANT_IDENTITY`.
+    leader_identity : str or None
+        Default: the first built-in identity that is not the follower.
+    jobs : int
+        Processes rendering frames in parallel.
+    """
+    from mimicry.core.errors import check_option
+    from mimicry.stimulus.face import IDENTITIES, PARTICIPANT_IDENTITY
+    from mimicry.io.tables import write_events
+    from mimicry.io.video import check_writable_dir, write_video
+
+    try:
+        check_option("leader", leader, ("left", "right"))
+    except Exception as exc:
+        raise InputError(str(exc)) from None
+    _check_params(delay_s, gain, noise)
+    _check_render(fps, size_px)
+    if not (isinstance(duration_s, (int, float)) and math.isfinite(duration_s)
+            and 5 <= duration_s <= 3600):
+        raise InputError(f"Invalid value for the 'duration_s' parameter: expected seconds from 5 "
+                         f"to 3600, got {duration_s!r} instead.")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise InputError(f"Invalid value for the 'seed' parameter: expected an integer >= 0, "
+                         f"got {seed!r} instead.")
+    follower_id = PARTICIPANT_IDENTITY if identity is None else identity
+    _check_identity(follower_id, (), "")
+    if leader_identity is None:
+        leader_identity = next(i for i in IDENTITIES if i != follower_id)
+    _check_identity(leader_identity, (follower_id,), "the follower's identity")
+    out = check_writable_dir(out_dir)
+
+    episodes = leader_episodes(duration_s, seed, leader_identity)
+    n_frames = int(round(duration_s * fps))
+    frame_at = _DyadFrames(
+        _ParticipantFrames(episodes, leader_identity, size_px, seed * 2 + 1, fps, 0.0, 1.0,
+                           0.0, 0),
+        _ParticipantFrames(episodes, follower_id, size_px, seed * 2 + 2, fps, delay_s, gain,
+                           noise, seed),
+        leader)
+    if progress is not None:
+        progress.total = n_frames
+    video = write_video(out / "participant.mp4", frame_at, n_frames, fps,
+                        (2 * size_px, size_px), progress, jobs=_check_jobs(jobs))
+    events = out / "events.csv"
+    detail = format_detail({"mode": "dyad", "leader": leader, "seed": seed})
+    write_events(events, [StimulusEvent(t=0.0, event="session_start", detail=detail),
+                          StimulusEvent(t=float(duration_s), event="session_end")])
+    params = out / "simulation.json"
+    _write_json(params, {
+        "mimicry_version": __version__,
+        "mode": "dyad",
+        "seed": seed,
+        "leader": leader,
+        "leader_face_id": 0 if leader == "left" else 1,
+        "leader_identity": leader_identity,
+        "follower_identity": follower_id,
+        "delay_s": float(delay_s),
+        "gain": float(gain),
+        "noise": float(noise),
+        "fps": float(fps),
+        "size_px": size_px,
+        "width_px": 2 * size_px,
+        "n_frames": n_frames,
+        "duration_s": float(duration_s),
+        "video": video.name,
+        "events": events.name,
+        "episodes": [_trial_dict(e) for e in episodes],
+        "model": "follower(t) = clip(gain * leader(t - delay_s), -1, 1) plus smooth noise of "
+                 "standard deviation `noise` on happy and sad; the leader shows `episodes`",
+    })
+    return SimulationResult(video=video, events=events, params=params, n_frames=n_frames,
+                            fps=float(fps), duration_s=float(duration_s))

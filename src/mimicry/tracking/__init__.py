@@ -1,0 +1,1 @@
+"""Face tracking: the tracker interface, MediaPipe Face Landmarker, and verifying the face model."""
