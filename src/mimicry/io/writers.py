@@ -18,7 +18,6 @@ from mimicry.core.errors import MimicryError
 from mimicry.io.formats import EVENT_COLUMNS, FRAME_COLUMNS, open_csv_writer
 from mimicry.core.messages import FaceObservation, StimulusEvent
 from mimicry.io.tables import event_row
-from mimicry.protocol.timeline import Trial, trial_intensity
 
 FLUSH_INTERVAL_S = 0.5
 _N_BS = 52
@@ -69,43 +68,22 @@ class _CsvAppender:
             raise WriteError(f"cannot write {self.path}: {exc.strerror or exc}") from None
 
 
-class StimulusAnnotator:
-    """The stimulus columns of frames.csv at increasing times.
+class _NoTimeline:
+    """The stimulus columns when no timeline is known: all empty."""
 
-    Parameters
-    ----------
-    trials : sequence of Trial
-        The session's trials. With none, the stimulus columns stay empty.
-    """
-
-    def __init__(self, trials: Sequence[Trial] | None) -> None:
-        self.trials = sorted(trials or [], key=lambda tr: tr.onset_s)
-        self.has_timeline = trials is not None
-        self._i = 0
-
-    def columns(self, t: float) -> list[str]:
-        """``[trial, condition, stimulus_id, stimulus_intensity]`` as CSV cells."""
-        if not self.has_timeline:
-            return ["", "", "", ""]
-        trs = self.trials
-        # Times mostly increase: move the cursor forward past finished trials.
-        if self._i > 0 and t < trs[self._i - 1].end_s:
-            self._i = 0
-        while self._i < len(trs) and trs[self._i].end_s <= t:
-            self._i += 1
-        if self._i < len(trs) and trs[self._i].onset_s <= t:
-            tr = trs[self._i]
-            return [str(tr.trial), tr.condition, tr.stimulus_id,
-                    f"{trial_intensity(tr, t):.4f}"]
-        return ["", "", "", "0"]
+    @staticmethod
+    def columns(t: float) -> list[str]:
+        return ["", "", "", ""]
 
 
 class FramesWriter(_CsvAppender):
     """Writes ``frames.csv`` rows, one per frame and face slot."""
 
-    def __init__(self, path: Path, trials: Sequence[Trial] | None = None) -> None:
+    def __init__(self, path: Path, annotator=None) -> None:
+        """``annotator.columns(t)`` gives the four stimulus cells of a row
+        (:class:`mimicry.protocol.timeline.StimulusAnnotator`); without one they stay empty."""
         super().__init__(path, FRAME_COLUMNS)
-        self.annotator = StimulusAnnotator(trials)
+        self.annotator = annotator if annotator is not None else _NoTimeline()
 
     def write(self, obs: FaceObservation, stimulus: list[str] | None = None) -> None:
         stim = stimulus if stimulus is not None else self.annotator.columns(obs.t)

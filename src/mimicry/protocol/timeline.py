@@ -159,3 +159,34 @@ def active_trial(trials: Sequence[Trial], t: float) -> Trial | None:
         if tr.onset_s <= t < tr.end_s:
             return tr
     return None
+
+
+class StimulusAnnotator:
+    """The stimulus columns of frames.csv at increasing times.
+
+    Parameters
+    ----------
+    trials : sequence of Trial
+        The session's trials. With none, the stimulus columns stay empty.
+    """
+
+    def __init__(self, trials: Sequence[Trial] | None) -> None:
+        self.trials = sorted(trials or [], key=lambda tr: tr.onset_s)
+        self.has_timeline = trials is not None
+        self._i = 0
+
+    def columns(self, t: float) -> list[str]:
+        """``[trial, condition, stimulus_id, stimulus_intensity]`` as CSV cells."""
+        if not self.has_timeline:
+            return ["", "", "", ""]
+        trs = self.trials
+        # Times mostly increase: move the cursor forward past finished trials.
+        if self._i > 0 and t < trs[self._i - 1].end_s:
+            self._i = 0
+        while self._i < len(trs) and trs[self._i].end_s <= t:
+            self._i += 1
+        if self._i < len(trs) and trs[self._i].onset_s <= t:
+            tr = trs[self._i]
+            return [str(tr.trial), tr.condition, tr.stimulus_id,
+                    f"{trial_intensity(tr, t):.4f}"]
+        return ["", "", "", "0"]

@@ -21,6 +21,7 @@ from mimicry.io.tables import read_events
 from mimicry.protocol.timeline import trials_from_events
 from mimicry.tracking.mediapipe_tracker import MediaPipeTracker
 from mimicry.io.writers import FramesWriter
+from mimicry.protocol.timeline import StimulusAnnotator
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ def process_input(input_path: str | os.PathLike, out_dir: str | os.PathLike, *,
             if not dst.exists() or not os.path.samefile(events_path, dst):
                 shutil.copyfile(events_path, dst)
         write_session_json(out, meta)
-        writer = FramesWriter(out / "frames.csv", trials)
+        writer = FramesWriter(out / "frames.csv", StimulusAnnotator(trials))
         for frame in source:
             obs = tracker.process(frame)
             writer.write_all(obs)

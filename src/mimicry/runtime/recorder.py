@@ -116,7 +116,7 @@ class SessionRecorder:
 
     def set_trials(self, trials) -> None:
         """The trials whose stimulus columns frames.csv fills from now on."""
-        from mimicry.io.writers import StimulusAnnotator  # noqa: PLC0415
+        from mimicry.protocol.timeline import StimulusAnnotator  # noqa: PLC0415
 
         self.frames.annotator = StimulusAnnotator(trials)
 
