@@ -20,7 +20,7 @@ import time
 import numpy as np
 
 from mimicry.activities.dyad.analysis import DyadConfig, analyze_dyad_arrays
-from mimicry.simulate.rendered import leader_episodes, smooth_noise
+from mimicry.simulate.expression import leader_episodes, smooth_noise
 from mimicry.protocol.timeline import signed_stimulus_signal
 
 

@@ -37,6 +37,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from mimicry.stimulus import _face_bases as fb
 from mimicry.stimulus import _face_mesh as fm  # noqa: E402
 from mimicry.stimulus._face_probe import FaceProbe  # noqa: E402
 from mimicry.stimulus._face_warp import MeshWarp  # noqa: E402
@@ -123,7 +124,7 @@ def relax_mouth(img: np.ndarray, lm: np.ndarray, amount: float) -> np.ndarray:
     v0 = np.concatenate([lm, ring, frame])
     tri = fm.triangulate(face_triangles(), v0)
     mem = fm.Membrane(tri, len(v0), frame=range(len(lm) + len(ring), len(v0)))
-    v = v0 + amount * fm.sad_mouth_basis(lm, mem)
+    v = v0 + amount * fb.sad_mouth_basis(lm, mem)
     (x0, y0, x1, y1), maps = MeshWarp(tri, size).maps(
         v, [v0], np.abs(v - v0).max(1) > 1e-3)
     out = img.copy()

@@ -201,7 +201,7 @@ def test_no_smile_mode(make_window, qtbot, no_smile_video, tmp_path):
 @pytest.fixture(scope="session")
 def volunteer_video(tmp_path_factory):
     """A volunteer following the capture prompts (the rendered face, 0.3 s behind them)."""
-    from mimicry.simulate.rendered import mimic_expression
+    from mimicry.simulate.expression import mimic_expression
     from mimicry.activities.capture.capture import capture_duration_s, capture_timeline, prompt_trials
     from mimicry.stimulus.face import FaceAnimator
     from mimicry.io.video import write_video

@@ -20,7 +20,7 @@ from mimicry.analysis.baseline import (MAX_CALIBRATION_S, Baseline, calibration_
                        choose_baseline)
 from mimicry.analysis.config import ANALYSIS_CHANNELS, ANALYSIS_VERSION, SAD_COMPOSITE, AnalysisConfig
 from mimicry.analysis.stats import CongruenceResult, conclude, congruence_test
-from mimicry.analysis.trials import TrialResult, trial_responses
+from mimicry.analysis.trials import TrialResult, responded_counts, trial_responses
 from mimicry.analysis.xcorr import XcorrResult, lagged_xcorr
 
 #: Channels written to trials.csv, in column order.
@@ -268,15 +268,6 @@ def trial_rows(result: SessionResult) -> list[dict]:
     return rows
 
 
-def responded_counts(result: SessionResult, channel: str) -> dict[str, tuple[int, int]]:
-    """Per condition: (valid trials where ``channel`` responded, valid trials)."""
-    out = {}
-    for cond in ("happy", "sad", "neutral"):
-        valid = [r for r in result.trials if r.valid and r.condition == cond]
-        out[cond] = (sum(r.responded(channel) for r in valid), len(valid))
-    return out
-
-
 def summary_dict(result: SessionResult) -> dict:
     """The content of ``summary.json`` (plain JSON types; NaN as null)."""
     from mimicry.analysis.summary import plain_summary
@@ -288,7 +279,7 @@ def summary_dict(result: SessionResult) -> dict:
         for cond in ("happy", "sad", "neutral"):
             v = [r.mean[j] for r in result.trials if r.valid and r.condition == cond]
             means[cond] = _num(np.mean(v)) if v else None
-        counts = responded_counts(result, ch)
+        counts = responded_counts(result.trials, ch)
         lat = [r.latency_s[j] for r in result.trials
                if r.valid and np.isfinite(r.latency_s[j])
                and r.condition == ("sad" if ch in ("brow_raise_inner", "frown", SAD_COMPOSITE)

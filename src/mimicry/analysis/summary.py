@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from mimicry.analysis.offline import SessionResult, responded_counts
+from mimicry.analysis.trials import responded_counts
 
 
 def one_in(p: float) -> str:
@@ -52,12 +52,12 @@ def _parts(cong, sign: int) -> str:
     return " and ".join(w for w in words if w) or "on the two channels together"
 
 
-def plain_summary(result: SessionResult) -> str:
+def plain_summary(result) -> str:
     """A few sentences for a student; one per line.
 
     Parameters
     ----------
-    result : SessionResult
+    result : mimicry.analysis.offline.SessionResult
 
     Returns
     -------
@@ -81,8 +81,8 @@ def plain_summary(result: SessionResult) -> str:
     for note in result.notes:
         lines.append(f"Note: {note}")
 
-    smile = responded_counts(result, "smile")
-    brow = responded_counts(result, "brow_raise_inner")
+    smile = responded_counts(result.trials, "smile")
+    brow = responded_counts(result.trials, "brow_raise_inner")
     k, m = smile["happy"]
     if m:
         ks, ms = smile["sad"]

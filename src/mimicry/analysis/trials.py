@@ -22,7 +22,7 @@ its numbers are left empty, and it never enters an average.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Collection
+from typing import Collection, Sequence
 
 import numpy as np
 
@@ -309,4 +309,13 @@ def trial_responses(
         # A trial is complete once a frame at or after the end of its window exists.
         out.append(trial_response(t[i0:i1], face[i0:i1], values[i0:i1], tr, baseline, config,
                                   complete=bool(t_last >= s1) and tr.trial not in unfinished))
+    return out
+
+
+def responded_counts(trials: Sequence[TrialResult], channel: str) -> dict[str, tuple[int, int]]:
+    """Per condition: (valid trials where ``channel`` responded, valid trials)."""
+    out = {}
+    for cond in ("happy", "sad", "neutral"):
+        valid = [r for r in trials if r.valid and r.condition == cond]
+        out[cond] = (sum(r.responded(channel) for r in valid), len(valid))
     return out

@@ -44,3 +44,31 @@ class ManualClock:
     def sleep(self, seconds: float) -> None:
         if seconds > 0:
             self._t += seconds
+
+
+class Pacer:
+    """Holds frames back to real time: frame time ``t`` is due ``t`` seconds after the first.
+
+    The one pacing rule of every paced source (a video standing in for a camera, the demo
+    participant).
+
+    Parameters
+    ----------
+    clock : Clock
+        Anything with ``now()`` and ``sleep(seconds)``.
+    """
+
+    def __init__(self, clock) -> None:
+        self._clock = clock
+        self._t0: float | None = None
+
+    def wait_until(self, t_s: float) -> float:
+        """Sleep until frame time ``t_s`` is due; return how late it already was, seconds (>= 0)."""
+        now = self._clock.now()
+        if self._t0 is None:
+            self._t0 = now - t_s
+        wait = self._t0 + t_s - now
+        if wait > 0:
+            self._clock.sleep(wait)
+            return 0.0
+        return -wait

@@ -21,7 +21,7 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 
-from mimicry.core.clock import Clock, MonotonicClock
+from mimicry.core.clock import Clock, MonotonicClock, Pacer
 from mimicry.core.messages import Frame
 from mimicry.sources import FrameSource
 from mimicry.protocol.timeline import Trial
@@ -43,7 +43,7 @@ class DemoParticipantSource(FrameSource):
     size_px : int
         Square frame size.
     delay_s, gain, noise : float
-        The mimicry it shows (see :func:`mimicry.simulate.rendered.mimic_expression`).
+        The mimicry it shows (see :func:`mimicry.simulate.expression.mimic_expression`).
     seed : int
     duration_s : float or None
         End of stream; None runs until closed.
@@ -70,7 +70,7 @@ class DemoParticipantSource(FrameSource):
         self._lock = threading.Lock()
         self._index = 0  # ticks of the frame clock, dropped ones included
         self._delivered = 0
-        self._t0: float | None = None
+        self._pacer = Pacer(self._clock)
 
     def _as_felt(self, trial: Trial) -> Trial:
         """``trial`` with this participant's response strength for it (seeded per trial)."""
@@ -105,15 +105,10 @@ class DemoParticipantSource(FrameSource):
         if self.duration_s is not None and t >= self.duration_s:
             return None
         if self.realtime:
-            now = self._clock.now()
-            if self._t0 is None:
-                self._t0 = now
-            wait = self._t0 + t - now
-            if wait > 0:
-                self._clock.sleep(wait)
-            elif wait < -2.0 / self.fps:
+            late_s = self._pacer.wait_until(t)
+            if late_s > 2.0 / self.fps:
                 # Rendering fell behind: skip ahead like a camera would, counting drops.
-                skip = int(-wait * self.fps)
+                skip = int(late_s * self.fps)
                 self._index += skip
                 self.dropped += skip
                 t = self._index / self.fps
@@ -129,7 +124,7 @@ class DemoParticipantSource(FrameSource):
         t = self._next_time()
         if t is None:
             return None
-        from mimicry.simulate.rendered import mimic_expression  # noqa: PLC0415
+        from mimicry.simulate.expression import mimic_expression  # noqa: PLC0415
 
         with self._lock:
             trials = list(self._trials)
@@ -141,7 +136,7 @@ class DyadDemoSource(DemoParticipantSource):
     """Two demo participants side by side: a leader with spontaneous expressions, a follower.
 
     For the two-person synchrony mode without two real people. The leader
-    shows :func:`mimicry.simulate.rendered.leader_episodes`; the follower mimics it
+    shows :func:`mimicry.simulate.expression.leader_episodes`; the follower mimics it
     ``delay_s`` later (gain ``gain``, noise ``noise``). Frames are
     ``2 * size_px`` wide. Always labelled as a demo (source kind ``demo``).
 
@@ -157,7 +152,7 @@ class DyadDemoSource(DemoParticipantSource):
                  delay_s: float = 0.6, gain: float = 1.0, noise: float = 0.05, seed: int = 7,
                  duration_s: float | None = None) -> None:
         from mimicry.core.errors import check_option  # noqa: PLC0415
-        from mimicry.simulate.rendered import leader_episodes  # noqa: PLC0415
+        from mimicry.simulate.expression import leader_episodes  # noqa: PLC0415
         from mimicry.stimulus.face import IDENTITIES, PARTICIPANT_IDENTITY, FaceAnimator  # noqa: PLC0415
 
         check_option("leader", leader, ("left", "right"))
@@ -190,7 +185,7 @@ class DyadDemoSource(DemoParticipantSource):
             return None
         import numpy as np  # noqa: PLC0415
 
-        from mimicry.simulate.rendered import mimic_expression  # noqa: PLC0415
+        from mimicry.simulate.expression import mimic_expression  # noqa: PLC0415
 
         lead = self._leader_animator.frame(t, mimic_expression(self._episodes, t, 0.0, 1.0))
         follow = self._animator.frame(t, mimic_expression(self._episodes, t, self.delay_s,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mimicry.core.clock import Clock, MonotonicClock
+from mimicry.core.clock import Clock, MonotonicClock, Pacer
 from mimicry.core.errors import InputError
 from mimicry.core.messages import Frame
 from mimicry.core.native import native_logs_silenced
@@ -57,7 +57,7 @@ class VideoSource(FrameSource):
         self.n_frames = n if n > 0 else None
         self._cap = cap
         self._index = 0
-        self._t0: float | None = None
+        self._pacer = Pacer(self._clock)
         # Decoding runs ahead on a thread so it overlaps with tracking; the
         # queue is bounded so memory stays flat, and no frame is ever dropped.
         self._queue: queue.Queue = queue.Queue(maxsize=DECODE_AHEAD_FRAMES)
@@ -93,12 +93,7 @@ class VideoSource(FrameSource):
             return None
         t = self._index / self.fps
         if self.realtime:
-            now = self._clock.now()
-            if self._t0 is None:
-                self._t0 = now - t
-            wait = self._t0 + t - now
-            if wait > 0:
-                self._clock.sleep(wait)
+            self._pacer.wait_until(t)
         frame = Frame(index=self._index, t=t, image=rgb)
         self._index += 1
         return frame

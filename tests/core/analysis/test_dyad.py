@@ -9,7 +9,7 @@ from mimicry.activities.dyad.analysis import (DyadConfig, analyze_dyad_arrays, c
                                    recent_dyad_xcorr)
 from mimicry.commands.main import main
 from mimicry.core.errors import ConfigError
-from mimicry.simulate.rendered import leader_episodes, smooth_noise
+from mimicry.simulate.expression import leader_episodes, smooth_noise
 from mimicry.protocol.timeline import signed_stimulus_signal
 
 FPS = 30.0

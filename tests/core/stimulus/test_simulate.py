@@ -11,8 +11,8 @@ import pytest
 from mimicry.commands.main import main
 from mimicry.core.errors import InputError
 from mimicry.protocol.model import build_schedule, load_protocol, parse_protocol
-from mimicry.simulate.rendered import (leader_episodes, participant_expression, simulate_dyad,
-                              simulate_participant, smooth_noise)
+from mimicry.simulate.expression import leader_episodes, participant_expression, smooth_noise
+from mimicry.simulate.rendered import simulate_dyad, simulate_participant
 from mimicry.stimulus.face import IDENTITIES, PARTICIPANT_IDENTITY, Expression
 from mimicry.io.tables import read_events
 from mimicry.protocol.timeline import trial_intensity

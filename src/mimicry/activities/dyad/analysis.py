@@ -30,7 +30,7 @@ often (Moulder et al., 2018). Two surrogate tests are used:
   surrogate, were tried and rejected: with 30-60 s of expressions they give
   too few distinct alignments and found "synchrony" in 30% of unrelated pairs.
   Measured false-positive rate (unrelated simulated pairs, episodes as in
-  :func:`mimicry.simulate.rendered.leader_episodes`): 4-9% at 60-120 s, 7-15% at
+  :func:`mimicry.simulate.expression.leader_episodes`): 4-9% at 60-120 s, 7-15% at
   30 s, 4% for white noise (docs/analysis.md, section 10): somewhat liberal on
   slow episodic signals. The ``leader`` also needs the direction test and
   ``min_duration_s``: it came out for 0-1.3% of unrelated pairs.

@@ -1,0 +1,161 @@
+"""How the virtual participant's expression follows what it sees: mimicry, noise, a leader's episodes.
+
+Everything is a pure function of its arguments: :func:`participant_expression`
+gives the same expression for the same (schedule, t, delay, gain, noise, seed),
+so the app's live demo participant and a rendered ``participant.mp4`` agree.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import replace
+from typing import Sequence
+
+import numpy as np
+
+from mimicry.core.errors import InputError
+from mimicry.protocol.model import Schedule
+from mimicry.protocol.timeline import Trial, active_trial, trial_intensity
+
+_OPPOSITE = {"happy": "sad", "sad": "happy"}
+
+#: Ramp (seconds) of the dyad leader's expression episodes.
+EPISODE_MORPH_S = 0.4
+
+
+# --------------------------------------------------------------------------- the model
+
+def _check_params(delay_s: float, gain: float, noise: float) -> None:
+    if not (isinstance(delay_s, (int, float)) and math.isfinite(delay_s) and delay_s >= 0):
+        raise InputError(f"Invalid value for the 'delay' parameter: expected a number of "
+                         f"seconds >= 0, got {delay_s!r} instead.")
+    if not (isinstance(gain, (int, float)) and math.isfinite(gain)):
+        raise InputError(f"Invalid value for the 'gain' parameter: expected a finite number "
+                         f"(1 full mimicry, 0 none, negative the opposite expression), got "
+                         f"{gain!r} instead.")
+    if not (isinstance(noise, (int, float)) and 0.0 <= noise <= 1.0):
+        raise InputError(f"Invalid value for the 'noise' parameter: expected a number from 0 to "
+                         f"1, got {noise!r} instead.")
+
+
+@functools.lru_cache(maxsize=64)
+def _noise_components(seed: int, stream: int) -> tuple[np.ndarray, np.ndarray, float]:
+    rng = np.random.default_rng([int(seed), int(stream), 0x6E6F6973])
+    k = 6
+    freqs = rng.uniform(1 / 12, 1 / 2, size=k)  # Hz: periods of 2-12 s
+    phases = rng.uniform(0, 2 * np.pi, size=k)
+    return freqs, phases, math.sqrt(2.0 / k)
+
+
+def smooth_noise(t_s: float | np.ndarray, seed: int, stream: int = 0) -> float | np.ndarray:
+    """Smooth zero-mean noise with unit standard deviation, a pure function of (seed, stream, t).
+
+    A sum of six sinusoids with random periods of 2-12 s and random phases.
+    """
+    freqs, phases, amp = _noise_components(seed, stream)
+    t = np.asarray(t_s, dtype=float)
+    out = amp * np.sin(2 * np.pi * freqs * t[..., None] + phases).sum(axis=-1)
+    return out if out.ndim else float(out)
+
+
+def mimic_expression(trials: Sequence[Trial], t_s: float, delay_s: float, gain: float,
+                     noise: float = 0.0, seed: int = 0):
+    """The expression of a face mimicking ``trials`` (see the module docstring).
+
+    Parameters
+    ----------
+    trials : sequence of Trial
+        What is mimicked (stimulus trials, or a dyad leader's episodes).
+    t_s : float
+        Seconds from session start.
+    delay_s : float
+        Mimicry latency, >= 0.
+    gain : float
+        1 full mimicry, 0 none, negative the opposite expression.
+    noise : float
+        Standard deviation of the spontaneous fluctuations, 0-1.
+    seed : int
+        Seeds the fluctuations.
+
+    Returns
+    -------
+    mimicry.stimulus.face.Expression
+    """
+    from mimicry.stimulus.face import Expression, expression_for
+
+    tr = active_trial(trials, t_s - delay_s)
+    expr = Expression()
+    if tr is not None and gain != 0:
+        v = gain * float(trial_intensity(tr, t_s - delay_s))
+        v = max(-1.0, min(1.0, v))
+        if v > 0:
+            expr = expression_for(tr.condition, v)
+        elif v < 0 and tr.condition in _OPPOSITE:
+            expr = expression_for(_OPPOSITE[tr.condition], -v)
+    if noise > 0:
+        expr = replace(
+            expr,
+            happy=min(max(expr.happy + noise * smooth_noise(t_s, seed, 1), 0.0), 1.0),
+            sad=min(max(expr.sad + noise * smooth_noise(t_s, seed, 2), 0.0), 1.0),
+        )
+    return expr
+
+
+def participant_expression(schedule: Schedule, t_s: float, delay_s: float, gain: float,
+                           noise: float = 0.0, seed: int = 0):
+    """The virtual participant's expression at ``t_s``: a pure function of its arguments.
+
+    Parameters
+    ----------
+    schedule : mimicry.protocol.model.Schedule
+        The stimulus schedule being watched.
+    t_s : float
+        Seconds from session start (the stimulus's t = 0).
+    delay_s : float
+        Mimicry latency in seconds, >= 0.
+    gain : float
+        1 full mimicry; 0 none; negative the opposite expression (a happy
+        stimulus makes the face look sad and vice versa). The result is
+        clipped to intensity 1.
+    noise : float
+        0-1: standard deviation of smooth spontaneous fluctuations added to
+        the happy and sad intensities (clipped at 0).
+    seed : int
+        Seeds the fluctuations.
+
+    Returns
+    -------
+    mimicry.stimulus.face.Expression
+    """
+    _check_params(delay_s, gain, noise)
+    return mimic_expression(schedule.trials, t_s, delay_s, gain, noise, seed)
+
+
+def leader_episodes(duration_s: float, seed: int, identity: str = "leader") -> tuple[Trial, ...]:
+    """A dyad leader's spontaneous expressions: random happy/sad episodes.
+
+    Episodes last 1.5-4 s (including a 0.4 s ramp in and out), with 2-5 s of
+    neutral between them, peak intensity 0.6-1, happy or sad with equal
+    chance; the first starts 1.5-3 s in. Returned as :class:`~mimicry.protocol.timeline.Trial`
+    objects so :func:`~mimicry.protocol.timeline.trial_intensity` gives their time course.
+    """
+    rng = np.random.default_rng([int(seed), 0x6C656164])
+    episodes: list[Trial] = []
+    t = float(rng.uniform(1.5, 3.0))
+    while True:
+        length = float(rng.uniform(1.5, 4.0))
+        if t + length > duration_s - 0.5:
+            break
+        cond = "happy" if rng.random() < 0.5 else "sad"
+        intensity = round(float(rng.uniform(0.6, 1.0)), 3)
+        onset = round(t, 3)
+        offset = round(t + length - EPISODE_MORPH_S, 3)
+        episodes.append(Trial(trial=len(episodes) + 1, condition=cond, stimulus_id=identity,
+                              onset_s=onset, offset_s=offset, intensity=intensity,
+                              morph_s=EPISODE_MORPH_S, block=1))
+        t = offset + EPISODE_MORPH_S + float(rng.uniform(2.0, 5.0))
+    return tuple(episodes)
+
+
+# --------------------------------------------------------------------------- rendering
