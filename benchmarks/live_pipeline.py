@@ -113,7 +113,7 @@ class CameraLikeVideo:
 
 
 def render_video(protocol: str, size_px: int, out: Path) -> Path:
-    from mimicry.protocol.model import load_protocol
+    from mimicry.protocol.load import load_protocol
     from mimicry.simulate.rendered import simulate_participant
 
     print(f"rendering a {size_px}x{size_px} participant at {CAMERA_FPS:g} fps ...", flush=True)
@@ -145,7 +145,7 @@ def main() -> int:
 
     import mimicry.sources.base as sources
     from mimicry_app.main_window import AppOptions, MainWindow
-    from mimicry_app.settings import AppSettings
+    from mimicry.runtime.settings import AppSettings
     from mimicry_app.theme import apply_theme
 
     tmp = Path(tempfile.mkdtemp(prefix="mimicry-live-bench-"))

@@ -11,7 +11,7 @@ Runs the real app offscreen (main window, session worker thread, stimulus
 renderer, :class:`~mimicry.runtime.recorder.LiveRunner`, the real
 :class:`~mimicry.runtime.recorder.SessionRecorder` writing frames.csv/events.csv to a
 temporary folder, the real :class:`~mimicry.analysis.streaming.StreamingAnalyzer`
-and meter, the real :class:`~mimicry_app.worker.LiveBridge`, live plots and
+and meter, the real :class:`~mimicry_app.bridge.LiveBridge`, live plots and
 camera view, Qt's event loop) on a generated protocol of one hour (the default
 protocol with as many blocks as needed). Only inference is replaced, so an
 hour takes minutes:
@@ -315,7 +315,8 @@ def write_protocol(minutes: float, folder: Path, name: str, one_block: bool = Fa
     ``one_block``: a single block with more trials (short sessions); otherwise
     as many blocks of the default protocol as needed.
     """
-    from mimicry.protocol.model import build_schedule, parse_protocol, shipped_protocol_path  # noqa: PLC0415
+    from mimicry.protocol.load import parse_protocol, shipped_protocol_path  # noqa: PLC0415
+    from mimicry.protocol.schedule import build_schedule  # noqa: PLC0415
 
     text = shipped_protocol_path("default").read_text(encoding="utf-8")
     text = re.sub(r'(?m)^name = ".*"$', f'name = "{name}"', text, count=1)
@@ -342,8 +343,8 @@ def run_session(app, protocol_path: Path, tmp: Path, participant: str, source_sp
     from PyQt6.QtCore import QEventLoop, QTimer
 
     from mimicry_app.main_window import AppOptions, MainWindow
-    from mimicry_app.session import SessionRequest
-    from mimicry_app.settings import AppSettings
+    from mimicry.runtime.plan import SessionRequest
+    from mimicry.runtime.settings import AppSettings
 
     win = MainWindow(AppOptions(settings=AppSettings(source=source_spec,
                                                      protocol=str(protocol_path),
@@ -429,7 +430,7 @@ def print_trace(sampler: Sampler, top: int = 15) -> None:
 def soak(app, tmp: Path, minutes: float, every: float, trace: bool, draw_every: int) -> float:
     import mimicry.sources.base as sources
     import mimicry.tracking.mediapipe_tracker as tracking
-    from mimicry_app import main_window, worker
+    from mimicry_app import bridge, controller
 
     proto, sch = write_protocol(minutes, tmp, "memory-soak")
     end_s = minutes * 60.0
@@ -462,8 +463,8 @@ def soak(app, tmp: Path, minutes: float, every: float, trace: bool, draw_every: 
     sources.register_source("video", lambda spec, realtime=None, clock=None: SoakSource(
         sch.duration_s, sampler, clock, sync=sync, draw_every=draw_every, hold=hold))
     patches = [(tracking, "MediaPipeTracker", make_soak_tracker(sch.trials)),
-               (main_window, "MAX_DRAW_HZ", 1e6),  # draws are paced by DrawSync instead
-               (worker.LiveBridge, "note_drawn", _noting(worker.LiveBridge.note_drawn, sync))]
+               (controller, "MAX_DRAW_HZ", 1e6),  # draws are paced by DrawSync instead
+               (bridge.LiveBridge, "note_drawn", _noting(bridge.LiveBridge.note_drawn, sync))]
     saved = [(obj, name, getattr(obj, name)) for obj, name, _ in patches]
     for obj, name, value in patches:
         setattr(obj, name, value)
@@ -511,7 +512,7 @@ def soak(app, tmp: Path, minutes: float, every: float, trace: bool, draw_every: 
 
 def model_phase(app, tmp: Path, minutes: float) -> float:
     """The real MediaPipe tracker on a rendered virtual participant."""
-    from mimicry.protocol.model import load_protocol
+    from mimicry.protocol.load import load_protocol
     from mimicry.simulate.rendered import simulate_participant
     from mimicry.sources.video import VideoSource
 

@@ -48,7 +48,7 @@ def quick_sim(tmp_path_factory):
     Rendered once per test run (320 px, 25 fps) and shared: ``participant.mp4``,
     ``events.csv`` and ``simulation.json`` in the returned folder.
     """
-    from mimicry.protocol.model import load_protocol
+    from mimicry.protocol.load import load_protocol
     from mimicry.simulate.rendered import simulate_participant
 
     out = tmp_path_factory.mktemp("quick_sim")

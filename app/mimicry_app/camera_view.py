@@ -60,7 +60,7 @@ class CameraView(QWidget):
         self.clear()
 
     def set_frame(self, frame) -> None:
-        """Show a :class:`~mimicry_app.worker.LiveFrame`."""
+        """Show a :class:`~mimicry_app.bridge.LiveFrame`."""
         arr = np.ascontiguousarray(frame.image)
         h, w = arr.shape[:2]
         self._array = arr

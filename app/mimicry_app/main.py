@@ -37,7 +37,7 @@ def options_from_args(args: argparse.Namespace):
     from dataclasses import replace  # noqa: PLC0415
 
     from .main_window import AppOptions  # noqa: PLC0415
-    from .settings import load_settings  # noqa: PLC0415
+    from mimicry.runtime.settings import load_settings  # noqa: PLC0415
 
     settings, problem = load_settings()
     changes = {}

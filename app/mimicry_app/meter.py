@@ -1,6 +1,6 @@
 """The mimicry meter: the running index, the chance in plain words, and the lag.
 
-Shows a :class:`~mimicry_app.readings.MeterReading` (worked out on the worker
+Shows a :class:`~mimicry.runtime.readings.MeterReading` (worked out on the worker
 thread after every trial); big numbers for the back of the room.
 """
 
@@ -9,8 +9,9 @@ from __future__ import annotations
 from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QFrame, QGridLayout, QLabel
 
+from mimicry.runtime.readings import DASH
+
 from . import theme
-from .readings import DASH
 
 
 def _label(text: str = "", pt: int = theme.BASE_FONT_PT, bold: bool = False,
@@ -67,7 +68,7 @@ class MimicryMeter(QFrame):
         return f"{n} face{'s' if n != 1 else ''} done"
 
     def show_reading(self, reading) -> None:
-        """Show a :class:`~mimicry_app.readings.MeterReading`."""
+        """Show a :class:`~mimicry.runtime.readings.MeterReading`."""
         self.reading = reading
         self.index.setText(reading.index_text)
         self.lag.setText(reading.lag_text)

@@ -1,6 +1,6 @@
 """The results screen: the plain-language summary, response curves, where it was saved.
 
-Shows a :class:`~mimicry_app.worker.SessionOutcome`: the summary written by
+Shows a :class:`~mimicry_app.bridge.SessionOutcome`: the summary written by
 :mod:`mimicry.analysis`, the trial-averaged response curves per condition
 (:mod:`mimicry.report.curves`), the session folder with a button to open it,
 a button that writes and opens the session's ``report.html``
@@ -260,7 +260,7 @@ class ResultsPage(QWidget):
         self.curves_key.setText("")
 
     def show_outcome(self, outcome, participant: str) -> None:
-        """Show a :class:`~mimicry_app.worker.SessionOutcome`."""
+        """Show a :class:`~mimicry_app.bridge.SessionOutcome`."""
         self.title.setText(f"Results \N{EM DASH} {participant}")
         notes = [STATUS_WORDS.get(outcome.status, "")]
         if outcome.problem:

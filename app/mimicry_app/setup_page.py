@@ -1,6 +1,6 @@
 """The setup screen: who is watching, what is shown, which camera, where it is saved.
 
-Builds a :class:`~mimicry_app.session.SessionRequest`; nothing here measures.
+Builds a :class:`~mimicry.runtime.plan.SessionRequest`; nothing here measures.
 Cameras are probed off the UI thread (:class:`~mimicry_app.worker.CameraProbe`);
 when none opens, or the chosen one is missing or busy, the page says so and
 offers the demo participant.
@@ -14,8 +14,8 @@ from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QFrame,
                              QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget)
 
-from .settings import CAPTURE, DYAD, FREE_RUN, AppSettings
-from .session import SessionRequest
+from mimicry.runtime.plan import SessionRequest
+from mimicry.runtime.settings import CAPTURE, DYAD, FREE_RUN, AppSettings
 
 DEMO = "demo"
 PROTOCOL_LABELS = {
@@ -199,7 +199,7 @@ class SetupPage(QWidget):
     @staticmethod
     def _describe_protocol(spec: str) -> str:
         from mimicry.core.errors import MimicryError  # noqa: PLC0415
-        from mimicry.protocol.model import load_protocol  # noqa: PLC0415
+        from mimicry.protocol.load import load_protocol  # noqa: PLC0415
 
         if spec == FREE_RUN:
             return ("A 6-second calm start, then you choose: H shows a happy face, S a sad one, "

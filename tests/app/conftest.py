@@ -107,7 +107,7 @@ def participant_video(request, tmp_path_factory) -> Path:
     Cached between runs in pytest's cache folder (the video is a pure function
     of its parameters); rendered afresh on a clean checkout.
     """
-    from mimicry.protocol.model import load_protocol
+    from mimicry.protocol.load import load_protocol
     from mimicry.simulate.rendered import simulate_participant
 
     params = {"delay_s": 0.6, "gain": 1.0, "seed": 1, "size_px": 320, "fps": 25.0}

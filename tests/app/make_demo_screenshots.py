@@ -44,7 +44,7 @@ def main() -> int:
     import cv2  # noqa: F401  (after the QApplication, as the app does)
 
     from mimicry_app.main_window import AppOptions, MainWindow
-    from mimicry_app.settings import CAPTURE, DYAD, AppSettings
+    from mimicry.runtime.settings import CAPTURE, DYAD, AppSettings
     from mimicry_app.theme import apply_theme
 
     apply_theme(app)

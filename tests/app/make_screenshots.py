@@ -94,7 +94,7 @@ def main() -> int:
     from PyQt6.QtTest import QTest
 
     from mimicry_app.main_window import AppOptions, MainWindow
-    from mimicry_app.settings import FREE_RUN, AppSettings
+    from mimicry.runtime.settings import FREE_RUN, AppSettings
     from mimicry_app.theme import apply_theme
 
     apply_theme(app)

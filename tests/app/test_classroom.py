@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from PyQt6.QtCore import Qt
 
-from mimicry_app.settings import FREE_RUN
+from mimicry.runtime.settings import FREE_RUN
 
 
 def test_free_run_in_classroom_mode(make_window, qtbot, tiny_protocol, tmp_path, monkeypatch,
                                     read_csv):
     # Short timing for the test: the free run borrows the tiny protocol's morph and hold.
-    monkeypatch.setattr("mimicry_app.freerun.TEMPLATE_PROTOCOL", str(tiny_protocol))
-    monkeypatch.setattr("mimicry_app.freerun.FREE_RUN_CALIBRATION_S", 1.0)
-    monkeypatch.setattr("mimicry_app.freerun.MIN_GAP_S", 1.2)
+    monkeypatch.setattr("mimicry.runtime.freerun.TEMPLATE_PROTOCOL", str(tiny_protocol))
+    monkeypatch.setattr("mimicry.runtime.freerun.FREE_RUN_CALIBRATION_S", 1.0)
+    monkeypatch.setattr("mimicry.runtime.freerun.MIN_GAP_S", 1.2)
     w = make_window()
     w.setup.participant.setText("class")
     w.setup.set_protocol(FREE_RUN)

@@ -39,7 +39,7 @@ def test_hidden_options_stay_out_of_help():
 
 def test_options_override_remembered_settings(monkeypatch):
     from mimicry_app.main import options_from_args
-    from mimicry_app.settings import AppSettings, save_settings
+    from mimicry.runtime.settings import AppSettings, save_settings
 
     save_settings(AppSettings(source="1", protocol="default", participant="old"))
     opts = options_from_args(_parse("--source", "demo", "--classroom"))

@@ -68,7 +68,7 @@ def dyad_video(tmp_path_factory):
 
 
 def _protocol_video(tmp_path_factory, name, text, gain):
-    from mimicry.protocol.model import load_protocol
+    from mimicry.protocol.load import load_protocol
     from mimicry.simulate.rendered import simulate_participant
 
     folder = tmp_path_factory.mktemp(name)
@@ -101,7 +101,7 @@ def _run(w, qtbot, protocol, video, out):
 
 
 def test_two_people_mode(make_window, qtbot, dyad_video, tmp_path, read_csv):
-    from mimicry_app.settings import DYAD
+    from mimicry.runtime.settings import DYAD
 
     w = make_window(paced=False)
     assert w.setup.protocol.findData(DYAD) >= 0  # on the setup page
@@ -128,7 +128,7 @@ def test_two_people_mode(make_window, qtbot, dyad_video, tmp_path, read_csv):
 
 
 def test_two_people_with_the_demo_pair(make_window, qtbot, tmp_path):
-    from mimicry_app.settings import DYAD
+    from mimicry.runtime.settings import DYAD
 
     w = make_window()
     w.setup.set_protocol(DYAD)
@@ -139,15 +139,10 @@ def test_two_people_with_the_demo_pair(make_window, qtbot, tmp_path):
     with qtbot.waitSignal(w.bridge.session_started, timeout=20000) as started:
         pass
     assert started.args[0].demo and w.live.camera.demo
-    # Both faces are tracked: the second face's valence arrives with the samples.
-    seen = []
-
-    def both_faces():
-        buf = w.live.demo._live._buf if w.live.demo._live is not None else []
-        seen.extend(b for b in list(buf)[-5:] if np.isfinite(b[1]) and np.isfinite(b[2]))
-        return len(seen) > 3
-
-    qtbot.waitUntil(both_faces, timeout=30000)
+    # Both faces are tracked: the live lead-lag reading (both faces' valence, worked
+    # out on the worker thread) reaches the panel.
+    qtbot.waitUntil(lambda: w.live.demo.last_reading is not None
+                    and np.isfinite(w.live.demo.last_reading.r), timeout=30000)
     w.stop_session()
     qtbot.waitUntil(lambda: w.state == "results", timeout=30000)
 
@@ -220,9 +215,9 @@ def volunteer_video(tmp_path_factory):
 
 
 def test_teacher_as_stimulus_capture(make_window, qtbot, volunteer_video, tmp_path):
-    from mimicry.protocol.model import load_protocol
+    from mimicry.protocol.load import load_protocol
     from mimicry.protocol.stimulus_set import load_stimulus_set
-    from mimicry_app.settings import CAPTURE
+    from mimicry.runtime.settings import CAPTURE
 
     w = make_window(paced=False)
     page = w.setup

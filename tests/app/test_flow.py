@@ -89,7 +89,7 @@ def test_full_session_with_video(make_window, qtbot, participant_video, tmp_path
     assert "6 of 7" in (folder / "report.html").read_text(encoding="utf-8")
 
     # Settings remembered for next time.
-    from mimicry_app.settings import load_settings
+    from mimicry.runtime.settings import load_settings
 
     settings, problem = load_settings()
     assert problem is None

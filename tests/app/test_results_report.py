@@ -46,7 +46,7 @@ def results_page(qtbot):
 
 
 def _outcome(folder, text):
-    from mimicry_app.worker import SessionOutcome
+    from mimicry_app.bridge import SessionOutcome
 
     return SessionOutcome(status="complete", folder=folder, n_frames=100, dropped=0,
                           summary_text=text)
@@ -94,7 +94,7 @@ def test_report_problem_is_shown_not_raised(results_page, qtbot, tmp_path, monke
 
 
 def test_no_folder_no_report_and_no_rating(results_page):
-    from mimicry_app.worker import SessionOutcome
+    from mimicry_app.bridge import SessionOutcome
 
     page = results_page
     page.show_outcome(SessionOutcome(status="complete", folder=None, n_frames=10, dropped=0),

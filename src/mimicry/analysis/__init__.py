@@ -35,7 +35,8 @@ from mimicry.analysis.stats import CONCLUSIONS, CongruenceResult, congruence_tes
 from mimicry.analysis.streaming import StreamingAnalyzer, TrialUpdate
 from mimicry.analysis.summary import plain_summary
 from mimicry.analysis.trials import TrialResult
-from mimicry.analysis.xcorr import XcorrResult, lagged_xcorr, recent_xcorr, windowed_xcorr
+from mimicry.analysis.xcorr import XcorrResult, lagged_xcorr
+from mimicry.analysis.xcorr_windowed import recent_xcorr, windowed_xcorr
 
 __all__ = [
     "ANALYSIS_CHANNELS", "ANALYSIS_VERSION", "AnalysisConfig", "Baseline", "CONCLUSIONS",

@@ -16,10 +16,8 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from mimicry.core.messages import StimulusEvent
+from mimicry.core.robust import MAD_TO_SD, robust_stats  # noqa: F401 (re-exported)
 from mimicry.analysis.config import ANALYSIS_CHANNELS, AnalysisConfig
-
-#: 1.4826 * MAD estimates the SD of normally distributed data.
-MAD_TO_SD = 1.4826
 
 #: Longest calibration period used, seconds; bounds the streaming analysis's
 #: memory, and the offline analysis uses the same limit so the two agree.
@@ -57,36 +55,6 @@ def channel_matrix(channels: Mapping[str, np.ndarray], n: int | None = None) -> 
     # NaN stays NaN through clip, so a missing face stays missing.
     out[:, -1] = np.clip(out[:, bri] + out[:, frown], 0.0, 1.0)
     return out
-
-
-def robust_stats(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
-    """Per-column median and 1.4826 * MAD, ignoring NaN.
-
-    Parameters
-    ----------
-    values : ndarray, shape (n, n_channels)
-
-    Returns
-    -------
-    median, robust_sd : ndarray, shape (n_channels,)
-        NaN for a column without a finite value.
-    n : int
-        Rows with at least one finite value.
-    """
-    values = np.asarray(values, dtype=float)
-    n_channels = values.shape[1]
-    finite = np.isfinite(values)
-    n = int(finite.any(axis=1).sum())
-    if n == 0:
-        return np.full(n_channels, np.nan), np.full(n_channels, np.nan), 0
-    import warnings
-
-    with warnings.catch_warnings():
-        # An all-NaN column is a legitimate "unknown", reported as NaN.
-        warnings.simplefilter("ignore", RuntimeWarning)
-        med = np.nanmedian(values, axis=0)
-        mad = np.nanmedian(np.abs(values - med), axis=0)
-    return med, MAD_TO_SD * mad, n
 
 
 @dataclass(frozen=True)

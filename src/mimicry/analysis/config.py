@@ -11,6 +11,7 @@ import math
 from dataclasses import asdict, dataclass, fields
 
 from mimicry.core.channels import CHANNELS
+from mimicry.core.check import check_int, check_range, invalid
 from mimicry.core.errors import ConfigError
 
 #: Version of the analysis method; bump when a change can alter any number.
@@ -26,28 +27,6 @@ ANALYSIS_CHANNELS: tuple[str, ...] = CHANNELS + (SAD_COMPOSITE,)
 #: smile should be larger at happy faces (+1), the sad composite at sad faces (-1
 #: on the happy-minus-sad difference).
 INDEX_CHANNELS: dict[str, float] = {"smile": 1.0, SAD_COMPOSITE: -1.0}
-
-
-def _fail(name: str, allowed: str, value) -> None:
-    raise ConfigError(
-        f"Invalid value for the {name!r} parameter. Allowed values are {allowed}, "
-        f"but got {value!r} instead.")
-
-
-def _finite(name: str, value, lo=-math.inf, hi=math.inf, *, lo_open=False, allowed=None):
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-    if ok:
-        ok = (value > lo if lo_open else value >= lo) and value <= hi
-    if not ok:
-        if allowed is None:
-            left = "(" if lo_open else "["
-            allowed = f"numbers in {left}{lo}, {hi}]"
-        _fail(name, allowed, value)
-
-
-def _integer(name: str, value, lo: int) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < lo:
-        _fail(name, f"integers >= {lo}", value)
 
 
 @dataclass(frozen=True)
@@ -142,35 +121,33 @@ class AnalysisConfig:
                 or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
                            and math.isfinite(v) for v in pre)
                 or not pre[0] < pre[1] <= 0):
-            _fail("pre_stimulus_window_s", "pairs (start, end) with start < end <= 0", pre)
+            raise invalid("pre_stimulus_window_s", "a pair (start, end) with start < end <= 0", pre)
         object.__setattr__(self, "pre_stimulus_window_s", (float(pre[0]), float(pre[1])))
-        _finite("response_start_s", self.response_start_s, 0.0, 60.0)
-        _finite("response_end_after_offset_s", self.response_end_after_offset_s, 0.0, 60.0)
-        _finite("min_face_fraction", self.min_face_fraction, 0.0, 1.0, lo_open=True)
-        _finite("threshold_sd", self.threshold_sd, 0.0, 100.0, lo_open=True)
-        _finite("min_duration_s", self.min_duration_s, 0.0, 10.0)
-        _finite("min_robust_sd", self.min_robust_sd, 0.0, 1.0, lo_open=True)
-        _integer("min_baseline_frames", self.min_baseline_frames, 1)
-        _integer("min_pre_stimulus_frames", self.min_pre_stimulus_frames, 1)
-        _finite("fallback_baseline_s", self.fallback_baseline_s, 0.0, 3600.0, lo_open=True)
-        _finite("max_lag_s", self.max_lag_s, 0.0, 30.0, lo_open=True)
-        _finite("max_gap_s", self.max_gap_s, 0.0, 10.0)
-        _finite("detrend_window_s", self.detrend_window_s, 0.0, 3600.0,
-                allowed="0 (off) or numbers > max_lag_s")
+        check_range("response_start_s", self.response_start_s, 0.0, 60.0)
+        check_range("response_end_after_offset_s", self.response_end_after_offset_s, 0.0, 60.0)
+        check_range("min_face_fraction", self.min_face_fraction, 0.0, 1.0, lo_open=True)
+        check_range("threshold_sd", self.threshold_sd, 0.0, 100.0, lo_open=True)
+        check_range("min_duration_s", self.min_duration_s, 0.0, 10.0)
+        check_range("min_robust_sd", self.min_robust_sd, 0.0, 1.0, lo_open=True)
+        check_int("min_baseline_frames", self.min_baseline_frames, 1)
+        check_int("min_pre_stimulus_frames", self.min_pre_stimulus_frames, 1)
+        check_range("fallback_baseline_s", self.fallback_baseline_s, 0.0, 3600.0, lo_open=True)
+        check_range("max_lag_s", self.max_lag_s, 0.0, 30.0, lo_open=True)
+        check_range("max_gap_s", self.max_gap_s, 0.0, 10.0)
+        check_range("detrend_window_s", self.detrend_window_s, 0.0, 3600.0,
+                expected="0 (off) or a number > max_lag_s")
         if 0 < self.detrend_window_s <= self.max_lag_s:
-            _fail("detrend_window_s", f"0 (off) or numbers > max_lag_s ({self.max_lag_s})",
-                  self.detrend_window_s)
-        _finite("windowed_xcorr_s", self.windowed_xcorr_s, self.max_lag_s, 3600.0, lo_open=True,
-                allowed=f"numbers > max_lag_s ({self.max_lag_s})")
-        _integer("n_permutations", self.n_permutations, 1000)
-        _integer("max_exact_permutations", self.max_exact_permutations, 1)
-        if self.max_exact_permutations > 1_000_000:
-            _fail("max_exact_permutations", "integers in [1, 1000000]", self.max_exact_permutations)
-        _finite("alpha", self.alpha, 0.0, 0.5, lo_open=True)
-        _integer("min_trials_per_condition", self.min_trials_per_condition, 2)
-        _finite("max_p_floor", self.max_p_floor, 0.0, 1.0, lo_open=True)
-        _integer("face_id", self.face_id, 0)
-        _integer("seed", self.seed, 0)
+            raise invalid("detrend_window_s", f"0 (off) or a number > max_lag_s ({self.max_lag_s})",
+                          self.detrend_window_s)
+        check_range("windowed_xcorr_s", self.windowed_xcorr_s, self.max_lag_s, 3600.0, lo_open=True,
+                expected=f"a number > max_lag_s ({self.max_lag_s})")
+        check_int("n_permutations", self.n_permutations, 1000)
+        check_int("max_exact_permutations", self.max_exact_permutations, 1, 1_000_000)
+        check_range("alpha", self.alpha, 0.0, 0.5, lo_open=True)
+        check_int("min_trials_per_condition", self.min_trials_per_condition, 2)
+        check_range("max_p_floor", self.max_p_floor, 0.0, 1.0, lo_open=True)
+        check_int("face_id", self.face_id, 0)
+        check_int("seed", self.seed, 0)
 
     def as_dict(self) -> dict:
         """Plain-JSON form (tuples become lists)."""

@@ -44,25 +44,32 @@ class FolderAnalysis:
 
 def write_trials_csv(path: Path, result: SessionResult) -> None:
     """Write ``trials.csv``: :data:`~mimicry.analysis.offline.TRIAL_CSV_COLUMNS`."""
-    from mimicry.io.formats import format_cell, open_csv_writer  # noqa: PLC0415
+    import csv  # noqa: PLC0415
+    import io  # noqa: PLC0415
 
-    fh, writer = open_csv_writer(path, TRIAL_CSV_COLUMNS)
+    from mimicry.io.atomic import write_text_atomic  # noqa: PLC0415
+    from mimicry.io.formats import format_cell  # noqa: PLC0415
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(list(TRIAL_CSV_COLUMNS))
+    for row in trial_rows(result):
+        writer.writerow([format_cell(row[c]) for c in TRIAL_CSV_COLUMNS])
     try:
-        with fh:
-            for row in trial_rows(result):
-                writer.writerow([format_cell(row[c]) for c in TRIAL_CSV_COLUMNS])
-    except OSError as exc:  # e.g. the disk is full
-        raise InputError(f"cannot write {path}: {exc.strerror or exc}; expected a writable "
-                         f"session folder") from None
+        write_text_atomic(path, buf.getvalue())  # whole, so a crash never leaves half a file
+    except InputError as exc:  # e.g. the disk is full
+        raise InputError(f"{exc}; expected a writable session folder") from None
 
 
 def write_summary_json(path: Path, summary: dict) -> None:
-    """Write ``summary.json`` as strict JSON (no NaN)."""
+    """Write ``summary.json`` atomically as strict JSON (no NaN)."""
+    from mimicry.io.atomic import write_text_atomic  # noqa: PLC0415
+
+    text = json.dumps(summary, indent=2, allow_nan=False) + "\n"
     try:
-        path.write_text(json.dumps(summary, indent=2, allow_nan=False) + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot write {path}: {exc.strerror or exc}; expected a writable "
-                         f"session folder") from None
+        write_text_atomic(path, text)
+    except InputError as exc:
+        raise InputError(f"{exc}; expected a writable session folder") from None
 
 
 def analyze_folder(folder: str | Path, config: AnalysisConfig | None = None) -> FolderAnalysis:

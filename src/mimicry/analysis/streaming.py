@@ -30,7 +30,7 @@ from mimicry.analysis.baseline import MAX_CALIBRATION_S, Baseline, choose_baseli
 from mimicry.analysis.config import ANALYSIS_CHANNELS, AnalysisConfig
 from mimicry.analysis.stats import CongruenceResult, conclude, congruence_test
 from mimicry.analysis.trials import TrialResult, trial_response, trial_span
-from mimicry.analysis.xcorr import LagProfile, recent_xcorr
+from mimicry.analysis.xcorr_windowed import LagProfile, recent_xcorr
 
 _BRI = ANALYSIS_CHANNELS.index("brow_raise_inner")
 _FROWN = ANALYSIS_CHANNELS.index("frown")

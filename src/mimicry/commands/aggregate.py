@@ -20,6 +20,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from mimicry.core.check import arg_range
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("dirs", nargs="+", metavar="DIR",
@@ -29,7 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scores", metavar="CSV",
                         help="a score per session to correlate with mimicry: columns "
                              "session (folder name) or participant, and score")
-    parser.add_argument("--seed", type=int, default=0,
+    parser.add_argument("--seed", type=arg_range(0, kind=int), default=0,
                         help="seed of the random sign flips, used above 16 sessions (default 0)")
     parser.add_argument("--open", action="store_true",
                         help="open the report in the web browser afterwards")

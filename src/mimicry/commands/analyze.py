@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import argparse
 
+from mimicry.core.check import arg_range
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("session_dir", metavar="SESSION_DIR",
                         help="folder with frames.csv and events.csv")
-    parser.add_argument("--face-id", type=int, default=0, metavar="N",
+    parser.add_argument("--face-id", type=arg_range(0, kind=int), default=0, metavar="N",
                         help="face slot to analyse (default 0)")
-    parser.add_argument("--seed", type=int, default=0,
+    parser.add_argument("--seed", type=arg_range(0, kind=int), default=0,
                         help="seed of the random permutations, when they are used (default 0)")
 
 

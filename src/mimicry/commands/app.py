@@ -17,6 +17,8 @@ import argparse
 import importlib
 import sys
 
+from mimicry.core.check import arg_range
+
 #: What the app needs beyond the core.
 GUI_MODULES = ("PyQt6", "pyqtgraph", "mimicry_app")
 
@@ -37,7 +39,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--autostart", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--fast", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--screenshot", metavar="PATH", help=argparse.SUPPRESS)
-    p.add_argument("--quit-after", type=float, metavar="S", help=argparse.SUPPRESS)
+    p.add_argument("--quit-after", type=arg_range(0.0), metavar="S", help=argparse.SUPPRESS)
 
 
 def run(args: argparse.Namespace) -> int:

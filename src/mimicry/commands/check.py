@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 
+from mimicry.core.check import arg_range
+
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--cameras", type=int, default=4, metavar="N",
+    p.add_argument("--cameras", type=arg_range(0, kind=int), default=4, metavar="N",
                    help="how many camera indices to try (default 4: 0-3)")
     p.add_argument("--model", metavar="PATH", help="face model to verify")
     p.add_argument("--json", action="store_true", help="print the findings as JSON")

@@ -43,14 +43,23 @@ def _available_commands() -> dict[str, object]:
     return mods
 
 
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line on stderr and exit code 2 (no usage line)."""
+
+    def error(self, message: str):  # noqa: D102
+        prog = self.prog if self.prog.startswith("mimicry") else f"mimicry {self.prog}"
+        print(f"{prog}: error: {message}", file=sys.stderr)
+        sys.exit(2)
+
+
 def build_parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="mimicry",
         description="Measure facial mimicry from a webcam or video. "
                     "With no command, starts the desktop app.",
     )
     parser.add_argument("--version", action="version", version=f"mimicry {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     mods = _available_commands()
     for name, mod in mods.items():
         doc = (mod.__doc__ or "").strip().splitlines()
@@ -66,9 +75,12 @@ def main(argv: list[str] | None = None) -> int:
     parser, mods = build_parser()
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
         argv = ["app", *argv]
-    args = parser.parse_args(argv)
-    if args.command is None:
-        args = parser.parse_args(["app"])
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            args = parser.parse_args(["app"])
+    except SystemExit as exc:  # a bad argument (one line already printed), --help, --version
+        return exc.code if isinstance(exc.code, int) else 2
     try:
         return int(mods[args.command].run(args) or 0)
     except MimicryError as exc:

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from mimicry.core.errors import InputError
+from mimicry.core.check import arg_range
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -23,9 +24,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
     p.add_argument("--events", metavar="CSV",
                    help="stimulus timeline (events.csv) aligned with the video's time")
-    p.add_argument("--faces", type=int, default=1, metavar="N", help="faces to track (default 1)")
+    p.add_argument("--faces", type=arg_range(1, 4, kind=int), default=1, metavar="N", help="faces to track (default 1)")
     p.add_argument("--model", metavar="PATH", help="face model (default: the shipped copy)")
-    p.add_argument("--jobs", type=int, default=1, metavar="N",
+    p.add_argument("--jobs", type=arg_range(1, kind=int), default=1, metavar="N",
                    help="process several inputs in N parallel processes")
     p.add_argument("--quiet", action="store_true", help="no progress display")
 
@@ -39,12 +40,7 @@ def _one(job: tuple) -> tuple[str, int, float, float]:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.jobs < 1:
-        raise InputError(f"Invalid value for the '--jobs' parameter: expected 1 or more, "
-                         f"got {args.jobs}")
-    if not 1 <= args.faces <= 4:
-        raise InputError(f"Invalid value for the '--faces' parameter: expected 1 to 4, "
-                         f"got {args.faces}")
+    # --jobs and --faces are range-checked by argparse (see add_arguments).
     if args.events and len(args.inputs) > 1:
         raise InputError("--events goes with a single INPUT (each video has its own timeline)")
     out = Path(args.out)

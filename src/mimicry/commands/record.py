@@ -16,19 +16,21 @@ from __future__ import annotations
 import argparse
 import sys
 
+from mimicry.core.check import arg_range
+
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--source", default="0",
                    help="camera index, video file, or 'demo' (default: camera 0)")
     p.add_argument("--protocol", default="default",
                    help="shipped protocol name (default, quick, classroom) or a TOML path")
-    p.add_argument("--seed", type=int, default=None, help="override the protocol's seed")
+    p.add_argument("--seed", type=arg_range(0, kind=int), default=None, help="override the protocol's seed")
     p.add_argument("--participant", default="anonymous", help="participant id")
     p.add_argument("--out", metavar="DIR", help="folder for sessions (default: user data folder)")
     p.add_argument("--no-display", action="store_true", help="show no stimuli (video sources, tests)")
     p.add_argument("--fast", action="store_true",
                    help="process a video source as fast as possible instead of at its frame rate")
-    p.add_argument("--faces", type=int, default=1, metavar="N", help="faces to track (default 1)")
+    p.add_argument("--faces", type=arg_range(1, 4, kind=int), default=1, metavar="N", help="faces to track (default 1)")
     p.add_argument("--model", metavar="PATH", help="face model (default: the shipped copy)")
     p.add_argument("--save-video", action="store_true", help="also save the camera video")
     p.add_argument("--save-landmarks", action="store_true",

@@ -14,9 +14,9 @@ trials shown (the video's t = 0 is the events' t = 0).
 from __future__ import annotations
 
 import argparse
-import math
 from pathlib import Path
 
+from mimicry.core.check import arg_range
 from mimicry.core.errors import InputError
 
 
@@ -31,20 +31,21 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     e.add_argument("--protocol", required=True, metavar="P",
                    help="shipped protocol name or .toml file")
     e.add_argument("--out", required=True, metavar="FILE.mp4", help="the video to write")
-    e.add_argument("--size", default="720", metavar="PX",
+    e.add_argument("--size", default="720", metavar="PX", type=arg_range(64, 4096, kind=int),
                    help="side of the square video in pixels (default 720)")
-    e.add_argument("--fps", default="30", metavar="F", help="frames per second (default 30)")
-    e.add_argument("--seed", default=None, metavar="K",
+    e.add_argument("--fps", default="30", metavar="F", type=arg_range(1.0, 240.0),
+                   help="frames per second (default 30)")
+    e.add_argument("--seed", default=None, metavar="K", type=arg_range(0, kind=int),
                    help="randomisation seed (default: the protocol's seed)")
     e.add_argument("--events", default=None, metavar="CSV",
                    help="where to write the events (default: events.csv beside the video)")
-    e.add_argument("--jobs", default="1", metavar="N",
+    e.add_argument("--jobs", default="1", metavar="N", type=arg_range(1, 64, kind=int),
                    help="render frames in N parallel processes (default 1)")
     e.add_argument("--quiet", action="store_true", help="no progress display")
 
 
 def _describe(protocol) -> str:
-    from mimicry.protocol.model import build_schedule
+    from mimicry.protocol.schedule import build_schedule
 
     s = build_schedule(protocol)
     counts = {c: sum(t.condition == c for t in s.trials) for c in protocol.conditions}
@@ -59,7 +60,7 @@ def _describe(protocol) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mimicry.protocol.model import SHIPPED_PROTOCOLS, load_protocol
+    from mimicry.protocol.load import SHIPPED_PROTOCOLS, load_protocol
 
     if args.action == "list":
         for name in SHIPPED_PROTOCOLS:
@@ -86,41 +87,13 @@ def _export(args: argparse.Namespace) -> int:
     import time
 
     from mimicry.core.progress import Progress
-    from mimicry.protocol.model import build_schedule, load_protocol
+    from mimicry.protocol.load import load_protocol
+    from mimicry.protocol.schedule import build_schedule
     from mimicry.stimulus.track import StimulusTrack, TrackFrames
     from mimicry.io.tables import write_events
     from mimicry.io.video import check_writable_dir, write_video
 
-    try:
-        size = int(args.size)
-    except ValueError:
-        size = -1
-    if not 64 <= size <= 4096:
-        raise InputError(f"Invalid value for the '--size' parameter: expected an integer number "
-                         f"of pixels from 64 to 4096, got {args.size!r} instead.")
-    try:
-        fps = float(args.fps)
-    except ValueError:
-        fps = math.nan
-    if not (math.isfinite(fps) and 1 <= fps <= 240):
-        raise InputError(f"Invalid value for the '--fps' parameter: expected frames per second "
-                         f"from 1 to 240, got {args.fps!r} instead.")
-    seed = None
-    if args.seed is not None:
-        try:
-            seed = int(args.seed)
-        except ValueError:
-            seed = -1
-        if seed < 0:
-            raise InputError(f"Invalid value for the '--seed' parameter: expected an integer "
-                             f">= 0, got {args.seed!r} instead.")
-    try:
-        jobs = int(args.jobs)
-    except ValueError:
-        jobs = 0
-    if not 1 <= jobs <= 64:
-        raise InputError(f"Invalid value for the '--jobs' parameter: expected an integer from 1 "
-                         f"to 64, got {args.jobs!r} instead.")
+    size, fps, seed, jobs = args.size, args.fps, args.seed, args.jobs  # checked by argparse
     out = Path(args.out)
     if out.suffix.lower() != ".mp4":
         raise InputError(f"--out {out} must end in .mp4")

@@ -29,16 +29,3 @@ class ConfigError(MimicryError):
 
 class SourceLost(MimicryError):
     """A live source (camera) stopped delivering frames mid-session."""
-
-
-def check_option(name: str, value, allowed) -> None:
-    """Raise ConfigError unless ``value`` is one of ``allowed``.
-
-    The message names the parameter, the allowed values and what was given.
-    """
-    if value not in allowed:
-        allowed_s = ", ".join(repr(a) for a in allowed)
-        raise ConfigError(
-            f"Invalid value for the {name!r} parameter. Allowed values are "
-            f"{allowed_s}, but got {value!r} instead."
-        )

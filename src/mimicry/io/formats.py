@@ -64,6 +64,40 @@ def parse_detail(detail: str) -> dict[str, str]:
     return out
 
 
+#: Numbers a ``stimulus_onset`` detail may carry: key -> (default, lo, hi, kind). An
+#: empty or missing value means the default.
+ONSET_DETAIL: dict[str, tuple[float, float, float, type]] = {
+    "intensity": (1.0, 0.0, 1.0, float),
+    "morph_s": (0.5, 0.0, 3600.0, float),
+    "block": (1, 0, 1_000_000, int),
+}
+
+
+def onset_detail(detail: str, where: str) -> dict[str, float]:
+    """The numbers of a ``stimulus_onset`` detail cell (see :data:`ONSET_DETAIL`), checked.
+
+    Raises :class:`InputError` "``where``: intensity must be a number from 0 to 1, got 'abc'"
+    for a value that is not a finite number within its range (or not an integer for ``block``).
+    """
+    d = parse_detail(detail)
+    out: dict[str, float] = {}
+    for key, (default, lo, hi, kind) in ONSET_DETAIL.items():
+        text = d.get(key, "")
+        if not text:
+            out[key] = default
+            continue
+        try:
+            v = kind(text)
+            ok = math.isfinite(v) and lo <= v <= hi
+        except (ValueError, OverflowError):
+            ok = False
+        if not ok:
+            what = "an integer" if kind is int else "a number"
+            raise InputError(f"{where}: {key} must be {what} from {lo:g} to {hi:g}, got {text!r}")
+        out[key] = v
+    return out
+
+
 def format_detail(items: Mapping[str, object]) -> str:
     """The inverse of :func:`parse_detail` (values must not contain ``;``)."""
     return ";".join(f"{k}={_fmt(v)}" for k, v in items.items())

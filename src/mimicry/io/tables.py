@@ -6,6 +6,7 @@ Readers return plain numpy columns so analysis code never parses CSV itself.
 from __future__ import annotations
 
 import csv
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -15,7 +16,7 @@ import numpy as np
 from mimicry.core.channels import CHANNELS
 from mimicry.core.errors import InputError
 from mimicry.io.formats import (BLENDSHAPE_COLUMNS, EVENT_COLUMNS, EVENT_KINDS, FRAME_COLUMNS,
-                      format_cell, open_csv_writer)
+                      format_cell, onset_detail, open_csv_writer)
 from mimicry.core.messages import StimulusEvent
 
 
@@ -149,7 +150,9 @@ def read_events(path: str | Path) -> list[StimulusEvent]:
             try:
                 t = float(row["t"])
             except ValueError:
-                raise InputError(f"{path} row {lineno}: t={row['t']!r} is not a number") from None
+                t = math.nan
+            if not math.isfinite(t):  # NaN/inf would silently break the time order
+                raise InputError(f"{path} row {lineno}: t={row['t']!r} is not a finite number")
             kind = row["event"].strip()
             if kind not in EVENT_KINDS:
                 raise InputError(
@@ -157,13 +160,20 @@ def read_events(path: str | Path) -> list[StimulusEvent]:
                     f"{', '.join(EVENT_KINDS)}")
             trial_s = (row.get("trial") or "").strip()
             try:
-                trial = int(float(trial_s)) if trial_s else None
+                trial_f = float(trial_s) if trial_s else None
             except ValueError:
-                raise InputError(f"{path} row {lineno}: trial={trial_s!r} is not a number") from None
+                trial_f = math.nan
+            if trial_f is not None and not (math.isfinite(trial_f) and trial_f.is_integer()):
+                # was int(float(...)): "2.7" became trial 2 and "inf" a traceback
+                raise InputError(f"{path} row {lineno}: trial={trial_s!r} is not a whole number")
+            trial = int(trial_f) if trial_f is not None else None
+            detail = (row.get("detail") or "").strip()
+            if kind == "stimulus_onset":
+                onset_detail(detail, f"{path} row {lineno}, column detail")
             events.append(StimulusEvent(
                 t=t, event=kind, trial=trial, condition=(row.get("condition") or "").strip(),
                 stimulus_id=(row.get("stimulus_id") or "").strip(),
-                detail=(row.get("detail") or "").strip()))
+                detail=detail))
     return events
 
 

@@ -37,6 +37,7 @@ from typing import Literal
 
 import numpy as np
 
+from mimicry.core.check import check_option
 from mimicry.core.errors import ConfigError, InputError
 from mimicry.io.formats import CONDITIONS
 
@@ -314,11 +315,7 @@ def load_stimulus_set(folder: str | Path) -> StimulusSet:
         if file in seen:
             raise ConfigError(f"{where}: file {file!r} is already listed in row {seen[file]}")
         seen[file] = row_no
-        if condition not in CONDITIONS:
-            raise ConfigError(
-                f"{where} (file {file!r}): Invalid value for the 'condition' parameter. Allowed "
-                f"values are {', '.join(repr(c) for c in CONDITIONS)}, but got {condition!r} "
-                f"instead.")
+        check_option("condition", condition, CONDITIONS, where=f"{where} (file {file!r})")
         try:
             intensity = float(intensity_s)
         except ValueError:

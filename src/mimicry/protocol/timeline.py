@@ -16,7 +16,7 @@ from typing import Sequence
 
 import numpy as np
 
-from mimicry.io.formats import format_detail, parse_detail
+from mimicry.io.formats import format_detail, onset_detail
 from mimicry.core.messages import StimulusEvent
 
 #: The signed expression value of each condition (+1 happy, -1 sad).
@@ -117,14 +117,14 @@ def trials_from_events(events: Sequence[StimulusEvent]) -> list[Trial]:
     trials = []
     for n in sorted(onsets):
         on = onsets[n]
-        d = parse_detail(on.detail)
+        d = onset_detail(on.detail, f"events, trial {n} onset, column detail")
         off = offsets.get(n)
         trials.append(Trial(
             trial=n, condition=on.condition, stimulus_id=on.stimulus_id,
             onset_s=on.t, offset_s=off.t if off is not None else last_t,
-            intensity=float(d.get("intensity", 1.0) or 1.0),
-            morph_s=float(d.get("morph_s", 0.5) or 0.5),
-            block=int(d.get("block", 1) or 1),
+            intensity=float(d["intensity"]),
+            morph_s=float(d["morph_s"]),
+            block=int(d["block"]),
         ))
     return trials
 

@@ -116,7 +116,7 @@ def response_curves(frames, events, config=None, channels: Sequence[str] = CURVE
     """
     from mimicry.analysis.baseline import channel_matrix  # noqa: PLC0415
     from mimicry.analysis.config import ANALYSIS_CHANNELS, AnalysisConfig  # noqa: PLC0415
-    from mimicry.analysis.xcorr import resample  # noqa: PLC0415
+    from mimicry.analysis.signals import resample  # noqa: PLC0415
     from mimicry.protocol.timeline import trials_from_events  # noqa: PLC0415
 
     config = config or AnalysisConfig()

@@ -30,11 +30,11 @@ def save_self_rating(folder: str | os.PathLike, rating: int | None) -> dict:
     """
     from mimicry.io.session import SESSION_FILE, read_json, write_session_json  # noqa: PLC0415
 
-    if rating is not None and (isinstance(rating, bool) or not isinstance(rating, int)
-                               or not SELF_RATING_MIN <= rating <= SELF_RATING_MAX):
-        raise InputError(f"Invalid value for the 'self_rating' parameter. Allowed values are "
-                         f"whole numbers {SELF_RATING_MIN} to {SELF_RATING_MAX}, but got "
-                         f"{rating!r} instead.")
+    from mimicry.core.check import check_int  # noqa: PLC0415
+
+    if rating is not None:
+        check_int("self_rating", rating, SELF_RATING_MIN, SELF_RATING_MAX, error=InputError,
+                  expected=f"a whole number from {SELF_RATING_MIN} to {SELF_RATING_MAX}")
     folder = Path(folder)
     path = folder / SESSION_FILE
     meta = read_json(path) if path.is_file() else {}

@@ -275,12 +275,9 @@ def draw_session_figures(analysis: SessionAnalysis, curves) -> dict[str, bytes]:
 
 def write_bytes(path: Path, data: bytes) -> None:
     """Write a file atomically; an unwritable folder is an :class:`InputError`."""
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    from mimicry.io.atomic import write_bytes_atomic  # noqa: PLC0415
+
+    write_bytes_atomic(path, data)
 
 
 def write_session_report(folder: str | os.PathLike, out: str | os.PathLike | None = None) -> Path:

@@ -136,14 +136,14 @@ class SessionRecorder:
             self._write_video(frame)
 
     def _write_video(self, frame: Frame) -> None:
-        import cv2  # noqa: PLC0415
+        # The project's writer: a temporary file renamed to video.mp4 when the session finishes.
+        from mimicry.io.video import VideoWriter  # noqa: PLC0415
 
         if self._video is None:
             h, w = frame.image.shape[:2]
             fps = float(self.meta.get("source", {}).get("fps") or 30.0)
-            self._video = cv2.VideoWriter(str(self.path / "video.mp4"),
-                                          cv2.VideoWriter_fourcc(*"mp4v"), fps, (w, h))
-        self._video.write(cv2.cvtColor(frame.image, cv2.COLOR_RGB2BGR))
+            self._video = VideoWriter(self.path / "video.mp4", fps, (w, h))
+        self._video.write(frame.image)
 
     def update_meta(self, **fields) -> None:
         self.meta.update(fields)
@@ -163,7 +163,11 @@ class SessionRecorder:
         if self._landmarks_fh is not None:
             self._landmarks_fh.close()
         if self._video is not None:
-            self._video.release()
+            try:
+                self._video.close()
+            except OSError as exc:
+                errors.append(InputError(f"cannot save {self._video.path}: "
+                                         f"{exc.strerror or exc}"))
         self.meta.update(status=status, ended_at=wall_clock_now(), n_frames=self.n_frames,
                          face_frames_pct=round(100.0 * self.n_face_frames / self.n_frames, 2)
                          if self.n_frames else 0.0)

@@ -14,8 +14,9 @@ from typing import Sequence
 
 import numpy as np
 
+from mimicry.core.check import check_range
 from mimicry.core.errors import InputError
-from mimicry.protocol.model import Schedule
+from mimicry.protocol.schedule import Schedule
 from mimicry.protocol.timeline import Trial, active_trial, trial_intensity
 
 _OPPOSITE = {"happy": "sad", "sad": "happy"}
@@ -27,16 +28,10 @@ EPISODE_MORPH_S = 0.4
 # --------------------------------------------------------------------------- the model
 
 def _check_params(delay_s: float, gain: float, noise: float) -> None:
-    if not (isinstance(delay_s, (int, float)) and math.isfinite(delay_s) and delay_s >= 0):
-        raise InputError(f"Invalid value for the 'delay' parameter: expected a number of "
-                         f"seconds >= 0, got {delay_s!r} instead.")
-    if not (isinstance(gain, (int, float)) and math.isfinite(gain)):
-        raise InputError(f"Invalid value for the 'gain' parameter: expected a finite number "
-                         f"(1 full mimicry, 0 none, negative the opposite expression), got "
-                         f"{gain!r} instead.")
-    if not (isinstance(noise, (int, float)) and 0.0 <= noise <= 1.0):
-        raise InputError(f"Invalid value for the 'noise' parameter: expected a number from 0 to "
-                         f"1, got {noise!r} instead.")
+    check_range("delay", delay_s, 0.0, error=InputError, expected="a number of seconds >= 0")
+    check_range("gain", gain, error=InputError,
+                expected="a finite number (1 full mimicry, 0 none, negative the opposite expression)")
+    check_range("noise", noise, 0.0, 1.0, error=InputError)
 
 
 @functools.lru_cache(maxsize=64)
@@ -108,7 +103,7 @@ def participant_expression(schedule: Schedule, t_s: float, delay_s: float, gain:
 
     Parameters
     ----------
-    schedule : mimicry.protocol.model.Schedule
+    schedule : mimicry.protocol.schedule.Schedule
         The stimulus schedule being watched.
     t_s : float
         Seconds from session start (the stimulus's t = 0).

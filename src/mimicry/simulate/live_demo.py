@@ -151,7 +151,7 @@ class DyadDemoSource(DemoParticipantSource):
                  clock: Clock | None = None, fps: float = 30.0, size_px: int = 240,
                  delay_s: float = 0.6, gain: float = 1.0, noise: float = 0.05, seed: int = 7,
                  duration_s: float | None = None) -> None:
-        from mimicry.core.errors import check_option  # noqa: PLC0415
+        from mimicry.core.check import check_option  # noqa: PLC0415
         from mimicry.simulate.expression import leader_episodes  # noqa: PLC0415
         from mimicry.stimulus.face import IDENTITIES, PARTICIPANT_IDENTITY, FaceAnimator  # noqa: PLC0415
 

@@ -30,7 +30,6 @@ mimicking the leader with the same model.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Sequence
@@ -38,10 +37,12 @@ from typing import Literal, Sequence
 import numpy as np
 
 from mimicry import __version__
+from mimicry.core.check import check_int, check_option, check_range
 from mimicry.core.errors import InputError
 from mimicry.core.messages import StimulusEvent
 from mimicry.io.formats import format_detail
-from mimicry.protocol.model import Protocol, build_schedule
+from mimicry.protocol.model import Protocol
+from mimicry.protocol.schedule import build_schedule
 from mimicry.protocol.timeline import Trial
 from mimicry.simulate.expression import _check_params, leader_episodes, mimic_expression
 
@@ -69,20 +70,15 @@ class SimulationResult:
 
 
 def _check_render(fps: float, size_px: int) -> None:
-    if not (isinstance(fps, (int, float)) and math.isfinite(fps) and 1 <= fps <= 240):
-        raise InputError(f"Invalid value for the 'fps' parameter: expected a number from 1 to 240, "
-                         f"got {fps!r} instead.")
-    if isinstance(size_px, bool) or not isinstance(size_px, int) or not 64 <= size_px <= 4096:
-        raise InputError(f"Invalid value for the 'size' parameter: expected an integer number of "
-                         f"pixels from 64 to 4096, got {size_px!r} instead.")
+    check_range("fps", fps, 1.0, 240.0, error=InputError)
+    check_int("size", size_px, 64, 4096, error=InputError,
+              expected="an integer number of pixels from 64 to 4096")
 
 
 def _check_identity(identity: str, not_in: Sequence[str], what: str) -> None:
     from mimicry.stimulus.face import IDENTITIES
 
-    if identity not in IDENTITIES:
-        raise InputError(f"Invalid value for the 'identity' parameter. Allowed values are "
-                         f"{', '.join(repr(i) for i in IDENTITIES)}, but got {identity!r} instead.")
+    check_option("identity", identity, IDENTITIES, error=InputError)
     if identity in not_in:
         others = [i for i in IDENTITIES if i not in not_in]
         raise InputError(f"identity {identity!r} is also {what}; the virtual participant must "
@@ -102,9 +98,7 @@ def _trial_dict(tr: Trial) -> dict:
 
 
 def _check_jobs(jobs: int) -> int:
-    if isinstance(jobs, bool) or not isinstance(jobs, int) or not 1 <= jobs <= 64:
-        raise InputError(f"Invalid value for the 'jobs' parameter: expected an integer from 1 to "
-                         f"64, got {jobs!r} instead.")
+    check_int("jobs", jobs, 1, 64, error=InputError)
     return jobs
 
 
@@ -248,24 +242,16 @@ def simulate_dyad(out_dir: str | Path, *, leader: Literal["left", "right"] = "le
     jobs : int
         Processes rendering frames in parallel.
     """
-    from mimicry.core.errors import check_option
     from mimicry.stimulus.face import IDENTITIES, PARTICIPANT_IDENTITY
     from mimicry.io.tables import write_events
     from mimicry.io.video import check_writable_dir, write_video
 
-    try:
-        check_option("leader", leader, ("left", "right"))
-    except Exception as exc:
-        raise InputError(str(exc)) from None
+    check_option("leader", leader, ("left", "right"), error=InputError)
     _check_params(delay_s, gain, noise)
     _check_render(fps, size_px)
-    if not (isinstance(duration_s, (int, float)) and math.isfinite(duration_s)
-            and 5 <= duration_s <= 3600):
-        raise InputError(f"Invalid value for the 'duration_s' parameter: expected seconds from 5 "
-                         f"to 3600, got {duration_s!r} instead.")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise InputError(f"Invalid value for the 'seed' parameter: expected an integer >= 0, "
-                         f"got {seed!r} instead.")
+    check_range("duration_s", duration_s, 5.0, 3600.0, error=InputError,
+                expected="seconds from 5 to 3600")
+    check_int("seed", seed, 0, error=InputError)
     follower_id = PARTICIPANT_IDENTITY if identity is None else identity
     _check_identity(follower_id, (), "")
     if leader_identity is None:

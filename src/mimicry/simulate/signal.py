@@ -31,7 +31,7 @@ from typing import Sequence
 import numpy as np
 
 from mimicry.core.channels import BLENDSHAPE_INDEX, BLENDSHAPE_NAMES, CHANNELS
-from mimicry.core.errors import ConfigError
+from mimicry.core.check import check_int, check_option, check_range
 from mimicry.core.messages import StimulusEvent
 from mimicry.io.tables import FramesTable
 from mimicry.protocol.timeline import Trial, signed_stimulus_signal
@@ -108,9 +108,7 @@ def make_schedule(
     -------
     Schedule
     """
-    if n_per_condition < 0:
-        raise ConfigError(f"Invalid value for the 'n_per_condition' parameter. Allowed values "
-                          f"are integers >= 0, but got {n_per_condition!r} instead.")
+    check_int("n_per_condition", n_per_condition, 0)
     rng = np.random.default_rng(seed)
     order = np.repeat(np.asarray(conditions, dtype=object), n_per_condition)
     rng.shuffle(order)
@@ -182,22 +180,12 @@ class VirtualParticipant:
 
     def __post_init__(self) -> None:
         for name in ("delay_s", "noise_sd", "drift_sd", "blink_rate_hz", "dropout_rate_hz"):
-            v = getattr(self, name)
-            if not np.isfinite(v) or v < 0:
-                raise ConfigError(f"Invalid value for the {name!r} parameter. Allowed values are "
-                                  f"numbers >= 0, but got {v!r} instead.")
+            check_range(name, getattr(self, name), 0.0)
         for name in ("drift_tau_s", "blink_s"):
-            v = getattr(self, name)
-            if not np.isfinite(v) or v <= 0:
-                raise ConfigError(f"Invalid value for the {name!r} parameter. Allowed values are "
-                                  f"numbers > 0, but got {v!r} instead.")
-        if not np.isfinite(self.gain):
-            raise ConfigError(f"Invalid value for the 'gain' parameter. Allowed values are "
-                              f"finite numbers, but got {self.gain!r} instead.")
-        unknown = set(self.baseline) - set(DEFAULT_BASELINE)
-        if unknown:
-            raise ConfigError(f"Invalid value for the 'baseline' parameter. Allowed keys are "
-                              f"{', '.join(DEFAULT_BASELINE)}, but got {sorted(unknown)!r}.")
+            check_range(name, getattr(self, name), 0.0, lo_open=True)
+        check_range("gain", self.gain)
+        for key in sorted(set(self.baseline) - set(DEFAULT_BASELINE)):
+            check_option("baseline", key, tuple(DEFAULT_BASELINE))
 
 
 def _ar1(rng: np.random.Generator, n: int, k: int, sd: float, phi: float) -> np.ndarray:
@@ -245,9 +233,7 @@ def simulate_frames(
         columns filled while a stimulus is on screen.
     """
     p = participant or VirtualParticipant()
-    if not np.isfinite(fps) or fps <= 0:
-        raise ConfigError(f"Invalid value for the 'fps' parameter. Allowed values are numbers "
-                          f"> 0, but got {fps!r} instead.")
+    check_range("fps", fps, 0.0, lo_open=True)
     rng = np.random.default_rng(seed)
     if duration_s is None:
         duration_s = (max(tr.end_s for tr in trials) if trials else 0.0) + 4.0

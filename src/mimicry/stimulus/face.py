@@ -36,7 +36,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from mimicry.core.assets import IDENTITIES, PARTICIPANT_IDENTITY, faces_dir  # noqa: F401
-from mimicry.core.errors import ConfigError, check_option
+from mimicry.core.check import check_option, check_type, invalid
 from mimicry.stimulus import _face_mesh as fm
 from mimicry.stimulus._face_rig import _rig
 
@@ -111,8 +111,7 @@ def _check_unit(name: str, value, what: str = "parameter") -> float:
     except (TypeError, ValueError):
         v = float("nan")
     if not 0.0 <= v <= 1.0:  # also rejects NaN
-        raise ConfigError(f"Invalid value for the {name!r} {what}. Allowed values are "
-                          f"numbers from 0 to 1, but got {value!r} instead.")
+        raise invalid(name, "a number from 0 to 1", value)
     return v
 
 
@@ -123,9 +122,7 @@ def _check_identity(identity: str) -> None:
 def _check_size(size_px) -> int:
     if isinstance(size_px, bool) or not isinstance(size_px, (int, np.integer)) \
             or not 64 <= int(size_px) <= 4096:
-        raise ConfigError(
-            "Invalid value for the 'size_px' parameter. Allowed values are integers "
-            f"from 64 to 4096, but got {size_px!r} instead.")
+        raise invalid("size_px", "an integer from 64 to 4096", size_px)
     return int(size_px)
 
 
@@ -135,9 +132,7 @@ def _check_head(head) -> tuple[float, float, float]:
     except (TypeError, ValueError):
         h = ()
     if len(h) != 3 or not all(abs(x) <= 20.0 for x in h):
-        raise ConfigError(
-            "Invalid value for the 'head' parameter. Allowed values are (yaw_deg, "
-            f"pitch_deg, roll_deg) each within +-20 degrees, but got {head!r} instead.")
+        raise invalid("head", "(yaw_deg, pitch_deg, roll_deg) each within +-20 degrees", head)
     return h
 
 
@@ -187,9 +182,7 @@ class FaceRenderer:
         ndarray, shape (size_px, size_px, 3), uint8
             RGB. A new array the caller may modify.
         """
-        if not isinstance(expression, Expression):
-            raise ConfigError("Invalid value for the 'expression' parameter. Allowed values "
-                              f"are Expression instances, but got {expression!r} instead.")
+        check_type("expression", expression, Expression)
         return self._rig.render(expression, _check_unit("blink", blink), _check_head(head))
 
 
@@ -199,8 +192,7 @@ def _check_time(t_s) -> float:
     except (TypeError, ValueError):
         t = float("nan")
     if not math.isfinite(t):
-        raise ConfigError("Invalid value for the 't_s' parameter. Allowed values are "
-                          f"finite numbers of seconds, but got {t_s!r} instead.")
+        raise invalid("t_s", "a finite number of seconds", t_s)
     return t
 
 
@@ -246,8 +238,7 @@ class FaceAnimator:
         except (TypeError, ValueError):
             idle = float("nan")
         if not 0.0 <= idle <= 4.0:
-            raise ConfigError("Invalid value for the 'idle_motion' parameter. Allowed values "
-                              f"are numbers from 0 to 4, but got {idle_motion!r} instead.")
+            raise invalid("idle_motion", "a number from 0 to 4", idle_motion)
         self.seed = int(seed)
         self.idle_motion = idle
         self.blinks = bool(blinks)
@@ -311,8 +302,6 @@ class FaceAnimator:
             RGB, as :meth:`FaceRenderer.render`.
         """
         t = _check_time(t_s)
-        if not isinstance(expression, Expression):
-            raise ConfigError("Invalid value for the 'expression' parameter. Allowed values "
-                              f"are Expression instances, but got {expression!r} instead.")
+        check_type("expression", expression, Expression)
         head, sc = self.head(t)
         return self.renderer._rig.render(expression, self.blink(t), head, sc)

@@ -37,7 +37,7 @@ import zlib
 
 import numpy as np
 
-from mimicry.protocol.model import Schedule
+from mimicry.protocol.schedule import Schedule
 from mimicry.protocol.timeline import trial_intensity
 
 
@@ -98,7 +98,7 @@ class StimulusTrack:
 
     Parameters
     ----------
-    schedule : mimicry.protocol.model.Schedule
+    schedule : mimicry.protocol.schedule.Schedule
     size_px : int
         Side of the square frames.
     seed : int
@@ -118,8 +118,9 @@ class StimulusTrack:
 
     def __init__(self, schedule: Schedule, size_px: int = 720, seed: int = 0, *,
                  idle_motion: float = 1.0, blinks: bool = True) -> None:
-        if int(size_px) < 16:
-            raise ValueError(f"size_px must be >= 16, got {size_px}")
+        from mimicry.core.check import check_range  # noqa: PLC0415
+
+        check_range("size_px", size_px, 16)  # a number of pixels; was a ValueError
         self.schedule = schedule
         self.size_px = int(size_px)
         self.seed = int(seed)
@@ -143,7 +144,7 @@ class StimulusTrack:
         return state
 
     def phase(self, t_s: float):
-        """What is on screen at ``t_s``: see :meth:`mimicry.protocol.model.Schedule.phase`."""
+        """What is on screen at ``t_s``: see :meth:`mimicry.protocol.schedule.Schedule.phase`."""
         return self.schedule.phase(t_s)
 
     def _screen(self, kind: str) -> np.ndarray:

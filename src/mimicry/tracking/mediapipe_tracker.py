@@ -73,11 +73,10 @@ class MediaPipeTracker(Tracker):
 
     def __init__(self, model_path: str | os.PathLike | None = None, *, num_faces: int = 1,
                  mode: Literal["video", "image"] = "video", keep_landmarks: bool = True) -> None:
-        if not 1 <= int(num_faces) <= 4:
-            raise ModelError(f"Invalid value for the 'faces' parameter. Allowed values are 1 to 4, "
-                             f"but got {num_faces!r} instead.")
-        if mode not in ("video", "image"):
-            raise ValueError(f"mode must be 'video' or 'image', got {mode!r}")
+        from mimicry.core.check import check_int, check_option  # noqa: PLC0415
+
+        check_int("faces", num_faces, 1, 4, error=ModelError)
+        check_option("mode", mode, ("video", "image"))
         path = verify_model(model_path)
         self.model_path = path
         self.num_faces = int(num_faces)

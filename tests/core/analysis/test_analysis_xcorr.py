@@ -6,8 +6,9 @@ import pytest
 from mimicry.analysis.config import AnalysisConfig
 from mimicry.analysis.offline import analyze_session
 from mimicry.simulate.signal import VirtualParticipant, make_schedule, simulate_frames
-from mimicry.analysis.xcorr import (lagged_xcorr, moving_mean, parabolic_peak, recent_xcorr,
-                                    resample, windowed_xcorr)
+from mimicry.analysis.xcorr import lagged_xcorr
+from mimicry.analysis.xcorr_windowed import recent_xcorr, windowed_xcorr
+from mimicry.analysis.signals import moving_mean, parabolic_peak, resample
 from mimicry.protocol.timeline import signed_stimulus_signal
 
 # Random relabellings (1000) keep these tests fast; the exact test is the same statistic.

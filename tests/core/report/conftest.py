@@ -69,7 +69,7 @@ def real_gain_sessions(tmp_path_factory) -> Path:
     session.json carries ``self_rating = round(4 + 3 * gain)``.
     """
     from mimicry.runtime.process import process_input
-    from mimicry.protocol.model import load_protocol
+    from mimicry.protocol.load import load_protocol
     from mimicry.report.self_rating import save_self_rating
     from mimicry.simulate.rendered import simulate_participant
 

@@ -24,7 +24,7 @@ WIDTH_PX = 1200
 
 def tracked_session(root: Path) -> Path:
     from mimicry.runtime.process import process_input
-    from mimicry.protocol.model import load_protocol
+    from mimicry.protocol.load import load_protocol
     from mimicry.report.self_rating import save_self_rating
     from mimicry.simulate.rendered import simulate_participant
 

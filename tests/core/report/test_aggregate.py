@@ -12,8 +12,8 @@ from report_chromium import chromium, screenshot
 from report_helpers import GAINS, session_meta
 
 from mimicry.commands.main import main
-from mimicry.report.aggregate import (SESSION_COLUMNS, one_sample_test, sign_flip_test,
-                                      write_aggregate)
+from mimicry.analysis.group import one_sample_test, sign_flip_test
+from mimicry.report.aggregate import SESSION_COLUMNS, write_aggregate
 from mimicry.report.self_rating import save_self_rating
 
 
@@ -101,7 +101,7 @@ def test_group_tests_against_zero():
 def test_correlation_with_few_people_is_exact():
     from scipy import stats
 
-    from mimicry.report.aggregate import correlate
+    from mimicry.analysis.group import correlate
 
     c = correlate([1, 2, 4, 6, 7], [-20.0, -4.0, 0.1, 2.0, 9.0], "self-rating")
     assert c.n == 5 and c.spearman_rho == pytest.approx(1.0)

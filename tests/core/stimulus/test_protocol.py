@@ -9,8 +9,8 @@ import pytest
 
 from mimicry.commands.main import main
 from mimicry.core.errors import ConfigError, InputError
-from mimicry.protocol.model import (SHIPPED_PROTOCOLS, build_schedule, load_protocol,
-                              parse_protocol)
+from mimicry.protocol.load import SHIPPED_PROTOCOLS, load_protocol, parse_protocol
+from mimicry.protocol.schedule import build_schedule
 from mimicry.stimulus.face import IDENTITIES, PARTICIPANT_IDENTITY
 from mimicry.io.tables import read_events, write_events
 from mimicry.protocol.timeline import trials_from_events
@@ -217,7 +217,7 @@ BAD = {
     "schema_2": (GOOD.replace("schema_version = 1", "schema_version = 2"),
                  "schema_version must be 1"),
     "bad_condition": (_add("trials", 'conditions = ["happy", "hapy"]'),
-                      "'[trials] conditions' list. Allowed values are 'happy', 'sad', 'neutral', "
+                      "'[trials] conditions' parameter. Allowed values are 'happy', 'sad', 'neutral', "
                       "'yawn', 'talk', but got 'hapy' instead."),
     "empty_conditions": (_add("trials", "conditions = []"),
                          "[trials] conditions must be a non-empty list of strings, got []"),
@@ -238,14 +238,14 @@ BAD = {
     "negative_seed": (_replace("seed", "seed = -3"), "seed must be an integer >= 0, got -3"),
     "empty_name": (_replace("name", 'name = ""'), "name must be a non-empty string"),
     "identity_unknown": (_replace("identities", 'identities = ["nobody"]'),
-                         "'[stimuli] identities' list. Allowed values are"),
+                         "'[stimuli] identities' parameter. Allowed values are"),
     "identity_participant": (_replace("identities", f'identities = ["{PARTICIPANT_IDENTITY}"]'),
                              "the virtual participant's identity"),
     "identities_string": (_replace("identities", 'identities = "some"'),
                           '[stimuli] identities must be "all" or a non-empty list'),
     "set_and_identities": (_add("stimuli", 'set = "faces"'), "has both identities and set"),
     "video_end": (_add("stimuli", 'video_end = "bounce"'),
-                  "Invalid value for the '[stimuli] video_end' key. Allowed values are 'hold', "
+                  "Invalid value for the '[stimuli] video_end' parameter. Allowed values are 'hold', "
                   "'loop', but got 'bounce' instead."),
     "face_scale": (_replace("face_scale", "face_scale = 0"),
                    "[display] face_scale must be a number from 0.2 to 1, got 0"),
@@ -302,7 +302,7 @@ def test_yawn_condition_for_builtin_faces():
 
 
 def test_protocol_docs_cover_every_key(repo):
-    from mimicry.protocol.model import _TABLES
+    from mimicry.protocol.load import _TABLES
 
     doc = (Path(repo) / "docs" / "protocols.md").read_text(encoding="utf-8")
     for table, keys in _TABLES.items():
@@ -311,3 +311,81 @@ def test_protocol_docs_cover_every_key(repo):
                 assert f"[{key}]" in doc
             else:
                 assert f"`{key}`" in doc, key
+
+
+# --------------------------------------------------------------------------- bad detail cells
+
+def _events_with_detail(folder: Path, detail: str) -> Path:
+    from mimicry.io.formats import EVENT_COLUMNS, FRAME_COLUMNS
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "frames.csv").write_text(",".join(FRAME_COLUMNS) + "\n", encoding="utf-8")
+    path = folder / "events.csv"
+    path.write_text(",".join(EVENT_COLUMNS) + "\n"
+                    "0.0,session_start,,,,protocol=quick\n"
+                    "1.0,calibration_start,,,,\n"
+                    "2.0,calibration_end,,,,\n"
+                    f"3.0,stimulus_onset,1,happy,x,{detail}\n"
+                    "7.0,stimulus_offset,1,happy,x,morph_s=0.5\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("detail, expected", [
+    ("intensity=abc", "intensity must be a number from 0 to 1, got 'abc'"),
+    ("intensity=max", "intensity must be a number from 0 to 1, got 'max'"),
+    ("intensity=1e308", "intensity must be a number from 0 to 1, got '1e308'"),
+    ("intensity=nan", "intensity must be a number from 0 to 1, got 'nan'"),
+    ("intensity=inf", "intensity must be a number from 0 to 1, got 'inf'"),
+    ("morph_s=-5", "morph_s must be a number from 0 to 3600, got '-5'"),
+    ("morph_s=1e308", "morph_s must be a number from 0 to 3600, got '1e308'"),
+    ("block=two", "block must be an integer from 0 to 1e+06, got 'two'"),
+])
+def test_bad_detail_names_file_row_and_column(tmp_path, detail, expected):
+    path = _events_with_detail(tmp_path, detail)
+    with pytest.raises(InputError) as info:
+        read_events(path)
+    assert str(info.value) == f"{path} row 5, column detail: {expected}"
+
+
+def test_bad_detail_in_memory_events_is_an_input_error():
+    from mimicry.core.messages import StimulusEvent
+
+    ev = [StimulusEvent(t=1.0, event="stimulus_onset", trial=3, condition="happy",
+                        detail="intensity=abc")]
+    with pytest.raises(InputError, match=r"trial 3 onset, column detail: intensity must be a "
+                                         r"number from 0 to 1, got 'abc'"):
+        trials_from_events(ev)
+
+
+def test_good_detail_defaults_unchanged():
+    from mimicry.core.messages import StimulusEvent
+
+    (tr,) = trials_from_events([StimulusEvent(t=1.0, event="stimulus_onset", trial=1,
+                                              condition="happy", detail="intensity=")])
+    assert (tr.intensity, tr.morph_s, tr.block) == (1.0, 0.5, 1)
+
+
+def test_cli_bad_detail_is_one_line_exit_2(tmp_path, capsys):
+    _events_with_detail(tmp_path / "s", "intensity=abc")
+    assert main(["analyze", str(tmp_path / "s")]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"mimicry analyze: error: {tmp_path / 's' / 'events.csv'} row 5, column "
+                   f"detail: intensity must be a number from 0 to 1, got 'abc'"]
+
+
+def test_cli_bad_seed_is_rejected_by_argparse(capsys):
+    assert main(["stimuli", "export", "--protocol", "quick", "--out", "a.mp4", "--seed", "x"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err == ["mimicry stimuli export: error: argument --seed: expected an integer >= 0, "
+                   "but got 'x' instead"]
+
+
+def test_linear_condition_order_matches_small_schedules():
+    # The trial order is built in linear time; a long protocol finishes quickly.
+    p = parse_protocol("schema_version = 1\n[trials]\nper_condition = 3000\n", source="<t>")
+    s = build_schedule(p, 1)
+    assert len(s.trials) == 9000
+    run = 1
+    for a, b in zip(s.trials, s.trials[1:]):
+        run = run + 1 if a.condition == b.condition else 1
+        assert run <= 2

@@ -10,7 +10,8 @@ import pytest
 
 from mimicry.commands.main import main
 from mimicry.core.errors import InputError
-from mimicry.protocol.model import build_schedule, load_protocol, parse_protocol
+from mimicry.protocol.load import load_protocol, parse_protocol
+from mimicry.protocol.schedule import build_schedule
 from mimicry.simulate.expression import leader_episodes, participant_expression, smooth_noise
 from mimicry.simulate.rendered import simulate_dyad, simulate_participant
 from mimicry.stimulus.face import IDENTITIES, PARTICIPANT_IDENTITY, Expression
@@ -187,11 +188,11 @@ def test_cli_simulate_and_errors(tiny, tmp_path, capsys):
     blocker.write_text("x")
     stimulus_id = load_protocol(tiny).identities[0]
     for argv, word in [
-        (["--delay", "-1"], "'--delay'"),
-        (["--noise", "1.5"], "'--noise'"),
-        (["--noise", "lots"], "'--noise'"),
-        (["--seed", "-2"], "'--seed'"),
-        (["--fps", "0"], "'--fps'"),
+        (["--delay", "-1"], "argument --delay: expected a number >= 0"),
+        (["--noise", "1.5"], "argument --noise: expected a number from 0 to 1"),
+        (["--noise", "lots"], "argument --noise: "),
+        (["--seed", "-2"], "argument --seed: expected an integer >= 0"),
+        (["--fps", "0"], "argument --fps: "),
         (["--identity", "nobody"], "'identity'"),
         (["--identity", stimulus_id], "also a stimulus identity"),
         (["--out", str(blocker / "sub")], str(blocker)),

@@ -185,7 +185,8 @@ def _set_protocol(tmp_path: Path, set_rel: str, extra: str = "") -> Path:
 
 
 def test_protocol_with_set_uses_manifest_intensity_and_no_morph(good_set, tmp_path):
-    from mimicry.protocol.model import build_schedule, load_protocol
+    from mimicry.protocol.load import load_protocol
+    from mimicry.protocol.schedule import build_schedule
     from mimicry.protocol.timeline import trial_intensity
 
     proto = load_protocol(_set_protocol(tmp_path, "stimuli"))  # relative to the TOML file
@@ -212,7 +213,7 @@ def test_protocol_with_set_uses_manifest_intensity_and_no_morph(good_set, tmp_pa
 
 
 def test_protocol_set_errors(good_set, tmp_path):
-    from mimicry.protocol.model import load_protocol
+    from mimicry.protocol.load import load_protocol
 
     with pytest.raises(InputError, match="nowhere"):
         load_protocol(_set_protocol(tmp_path, "nowhere"))
@@ -222,7 +223,8 @@ def test_protocol_set_errors(good_set, tmp_path):
 
 
 def test_track_shows_set_items_only_during_trials(good_set, tmp_path):
-    from mimicry.protocol.model import build_schedule, load_protocol
+    from mimicry.protocol.load import load_protocol
+    from mimicry.protocol.schedule import build_schedule
     from mimicry.stimulus.track import StimulusTrack
 
     proto = load_protocol(_set_protocol(tmp_path, "stimuli"))

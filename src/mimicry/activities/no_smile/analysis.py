@@ -30,7 +30,7 @@ from typing import Sequence
 import numpy as np
 
 from mimicry.protocol.timeline import Trial
-from mimicry.analysis.config import _finite as check_number
+from mimicry.core.check import check_number
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from typing import Sequence
 import numpy as np
 
 from mimicry.protocol.timeline import Trial
-from mimicry.analysis.config import _finite as check_number
+from mimicry.core.check import check_number
 
 #: The conditions of the yawn demo.
 YAWN_CONDITION, CONTROL_CONDITION = "yawn", "talk"

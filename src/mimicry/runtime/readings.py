@@ -1,4 +1,4 @@
-"""What the mimicry meter shows, in words: built from the streaming analysis.
+"""What the mimicry meter shows, in words (:class:`MeterReading`), built from the streaming analysis.
 
 Qt-free. The numbers come from :class:`mimicry.analysis.streaming.StreamingAnalyzer`
 (the same trial-level analysis as offline) and the chance phrase from

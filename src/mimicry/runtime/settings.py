@@ -1,4 +1,4 @@
-"""Settings remembered between runs: a small, validated JSON file.
+"""The app's settings remembered between runs (a small, validated JSON file) and the special protocol values.
 
 Kept in ``platformdirs.user_config_dir("mimicry")/app.json`` (or
 ``$MIMICRY_CONFIG_DIR/app.json``). A file that cannot be read or holds a bad

@@ -1,16 +1,12 @@
-"""Free-run mode: no protocol; the operator shows a face with a key (H, S, N).
+"""Free-run mode's timeline: no protocol; the operator shows a face with a key (H, S, N).
 
-Qt-free. :class:`FreeRunTimeline` turns key presses into ordinary
+:class:`FreeRunTimeline` turns key presses into ordinary
 :class:`~mimicry.protocol.timeline.Trial` objects (numbered, timed on the session clock,
 with the same morph and hold as the ``classroom`` protocol), so each key press
 is logged, recorded and analysed exactly like a protocol trial.
-:class:`FreeRunTrack` draws the stimulus screen for them, the way
-:class:`mimicry.stimulus.track.StimulusTrack` does for a schedule: the calm
-calibration screen first, then the next face waiting with a neutral
-expression, morphing when a key is pressed.
-
-This is timeline logic without Qt; it could move to the core
-(``mimicry.stimulus``) if the CLI ever needs a free-run mode.
+:class:`mimicry.stimulus.freerun_track.FreeRunTrack` draws the stimulus screen
+for them: the calm calibration screen first, then the next face waiting with a
+neutral expression, morphing when a key is pressed.
 """
 
 from __future__ import annotations
@@ -116,7 +112,7 @@ class FreeRunTimeline:
             Starting :data:`FREE_RUN_LEAD_S` after the press, or later when the
             previous face has not been neutral for :data:`MIN_GAP_S` yet.
         """
-        from mimicry.core.errors import check_option  # noqa: PLC0415
+        from mimicry.core.check import check_option  # noqa: PLC0415
         from mimicry.protocol.timeline import Trial  # noqa: PLC0415
 
         check_option("condition", condition, tuple(KEY_CONDITIONS.values()))
@@ -154,64 +150,3 @@ class FreeRunTimeline:
         if trial is not None:
             return trial.stimulus_id
         return self.identity_for(len(self.trials) + 1)
-
-
-class FreeRunTrack:
-    """The stimulus screen of a free run, frame by frame (like ``StimulusTrack``).
-
-    Parameters
-    ----------
-    timeline : FreeRunTimeline
-    size_px : int
-        Side of the square frames.
-    seed : int
-        Seeds the faces' blinks and idle motion.
-    """
-
-    def __init__(self, timeline: FreeRunTimeline, size_px: int = 720, seed: int = 0) -> None:
-        self.timeline = timeline
-        self.size_px = int(size_px)
-        self.seed = int(seed)
-        display = timeline.protocol.display
-        self._background = display.background_rgb
-        self._calibration_text = display.calibration_text
-        self._animators: dict[str, object] = {}
-        self._calibration_screen: np.ndarray | None = None
-
-    def phase(self, t_s: float):
-        return self.timeline.phase(t_s)
-
-    def _animator(self, identity: str):
-        anim = self._animators.get(identity)
-        if anim is None:
-            from mimicry.stimulus.face import FaceAnimator  # noqa: PLC0415
-            from mimicry.stimulus.track import animator_seed  # noqa: PLC0415
-
-            # Seeded as StimulusTrack does, so a face looks the same whenever it appears.
-            anim = self._animators[identity] = FaceAnimator(
-                identity, self.size_px, seed=animator_seed(self.seed, identity))
-        return anim
-
-    def frame(self, t_s: float) -> np.ndarray:
-        """The stimulus screen at ``t_s``.
-
-        Returns
-        -------
-        ndarray, shape (size_px, size_px, 3), uint8
-            RGB.
-        """
-        from mimicry.stimulus.face import Expression, expression_for  # noqa: PLC0415
-        from mimicry.protocol.timeline import trial_intensity  # noqa: PLC0415
-
-        kind, trial = self.timeline.phase(t_s)
-        if kind == "calibration":
-            if self._calibration_screen is None:
-                from mimicry.stimulus.track import fixation_frame  # noqa: PLC0415
-
-                self._calibration_screen = fixation_frame(self.size_px, self._background,
-                                                          self._calibration_text)
-            return self._calibration_screen
-        if kind == "trial":
-            expr = expression_for(trial.condition, float(trial_intensity(trial, t_s)))
-            return self._animator(trial.stimulus_id).frame(t_s, expr)
-        return self._animator(self.timeline.waiting_identity(t_s)).frame(t_s, Expression())

@@ -86,7 +86,8 @@ def test_frames_picked_by_measured_channels(captured):
 
 
 def test_saved_set_is_usable_in_a_protocol(captured):
-    from mimicry.protocol.model import build_schedule, load_protocol
+    from mimicry.protocol.load import load_protocol
+    from mimicry.protocol.schedule import build_schedule
     from mimicry.protocol.stimulus_set import load_stimulus_set
 
     _, folder = captured

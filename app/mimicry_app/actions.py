@@ -1,0 +1,74 @@
+"""The main window's session actions, toolbar and status bar: start, stop, marker, faces, counts."""
+
+from __future__ import annotations
+
+from PyQt6.QtCore import Qt
+from PyQt6.QtGui import QAction, QKeySequence
+from PyQt6.QtWidgets import QLabel, QToolBar
+
+from mimicry.runtime.freerun import KEY_CONDITIONS
+
+from . import theme
+
+
+def _action(window, text: str, key: str | None, slot, checkable: bool = False,
+            tip: str = "") -> QAction:
+    a = QAction(text, window)
+    if key:
+        a.setShortcut(QKeySequence(key))
+        # Also when the projector window has the focus.
+        a.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+    a.setCheckable(checkable)
+    a.setToolTip(tip or text)
+    a.triggered.connect(slot)
+    window.addAction(a)
+    return a
+
+
+def build_session_actions(window) -> None:
+    """The window's session actions (``act_*``), their shortcuts and its toolbar."""
+    window.act_start = _action(window, "\N{BLACK RIGHT-POINTING TRIANGLE}  Start", "Space",
+                               window.start_or_pause, tip="Start, pause or continue (Space)")
+    window.act_stop = _action(window, "\N{BLACK SQUARE}  Stop", None, window.stop_session,
+                              tip="Stop the session and save it (Esc)")
+    # Esc is not the Stop button's own shortcut: it also leaves full screen,
+    # and must work when Stop is greyed out.
+    window.act_escape = _action(window, "Leave full screen or stop", "Esc", window.escape)
+    window.act_marker = _action(window, "\N{BLACK FLAG}  Marker", "M", window.add_marker,
+                                tip="Put a marker in the recording (M)")
+    window.act_full = _action(window, "Full screen", "F",
+                              window.toggle_fullscreen, checkable=True,
+                              tip="Full screen (F)")
+    window.act_classroom = _action(window, "Classroom mode", None, window.toggle_classroom,
+                                   checkable=True,
+                                   tip="Stimulus on the projector, big text")
+    window.act_conditions = {}
+    for key, cond in KEY_CONDITIONS.items():
+        a = _action(window, f"{cond.capitalize()} ({key})", key,
+                    lambda _=False, c=cond: window.show_condition(c),
+                    tip=f"Show a {cond} face (free run)")
+        window.act_conditions[cond] = a
+    bar = QToolBar("Session")
+    bar.setMovable(False)
+    bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    for a in (window.act_start, window.act_stop, window.act_marker, window.act_full,
+              window.act_classroom):
+        bar.addAction(a)
+    bar.addSeparator()
+    for cond, a in window.act_conditions.items():
+        bar.addAction(a)
+        btn = bar.widgetForAction(a)
+        btn.setStyleSheet(f"color: {theme.condition_colour(cond)}; font-weight: 700;")
+    window.addToolBar(bar)
+    window.toolbar = bar
+
+
+def build_status_bar(window) -> None:
+    """The status bar's permanent labels: source, frames, dropped frames, frame rate."""
+    sb = window.statusBar()
+    window.lbl_frames = QLabel("")
+    window.lbl_dropped = QLabel("")
+    window.lbl_fps = QLabel("")
+    window.lbl_source = QLabel("")
+    for lab in (window.lbl_source, window.lbl_frames, window.lbl_dropped, window.lbl_fps):
+        sb.addPermanentWidget(lab)

@@ -1,0 +1,312 @@
+"""Reading and validating protocol TOML files, and finding the shipped protocols."""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from pathlib import Path
+from typing import Any, Sequence
+
+from mimicry.core.activities import ACTIVITY_NAMES
+from mimicry.core.check import check_option
+from mimicry.core.errors import ConfigError, InputError
+from mimicry.protocol.model import PROTOCOL_CONDITIONS, SCHEMA_VERSION, DisplayOptions, Protocol
+
+#: Names of the protocols shipped in ``mimicry/protocol/shipped/``.
+SHIPPED_PROTOCOLS: tuple[str, ...] = ("default", "quick", "classroom", "yawn", "no_smile")
+
+_PROTOCOL_DIR = Path(__file__).resolve().parent / "shipped"
+_HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+
+_TABLES: dict[str, tuple[str, ...]] = {
+    "": ("schema_version", "name", "description", "seed", "activity",
+         "calibration", "trials", "stimuli", "display"),
+    "calibration": ("duration_s",),
+    "trials": ("blocks", "per_condition", "conditions", "stimulus_s", "morph_s", "intensity",
+               "iti_s", "iti_jitter_s", "block_break_s"),
+    "stimuli": ("identities", "set", "video_end"),
+    "display": ("face_scale", "background", "calibration_text", "show_progress"),
+}
+
+
+class _Reader:
+    """Takes typed values out of one parsed TOML table, naming the key on error."""
+
+    def __init__(self, source: str, table_name: str, table: Any) -> None:
+        self.source = source
+        self.table_name = table_name
+        where = f"[{table_name}]" if table_name else "top level"
+        if not isinstance(table, dict):
+            raise ConfigError(f"{source}: {where} must be a table, got {_show(table)}")
+        self.table = table
+        allowed = _TABLES[table_name]
+        for key in table:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, allowed, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise ConfigError(
+                    f"{source}: unknown key {self._name(key)}{hint}; allowed keys "
+                    f"{'at the top level' if not table_name else 'in [' + table_name + ']'} "
+                    f"are {', '.join(allowed)}")
+
+    def _name(self, key: str) -> str:
+        return f"[{self.table_name}] {key}" if self.table_name else key
+
+    def fail(self, key: str, expected: str, got: Any) -> ConfigError:
+        return ConfigError(f"{self.source}: {self._name(key)} must be {expected}, got {_show(got)}")
+
+    def has(self, key: str) -> bool:
+        return key in self.table
+
+    def integer(self, key: str, default: int, minimum: int) -> int:
+        if key not in self.table:
+            return default
+        v = self.table[key]
+        if isinstance(v, bool) or not isinstance(v, int) or v < minimum:
+            raise self.fail(key, f"an integer >= {minimum}", v)
+        return int(v)
+
+    def number(self, key: str, default: float, lo: float, hi: float = math.inf,
+               lo_open: bool = False) -> float:
+        if key not in self.table:
+            return default
+        v = self.table[key]
+        if hi == math.inf:
+            expected = f"a number {'>' if lo_open else '>='} {lo:g} (seconds)" if key.endswith("_s") \
+                else f"a number {'>' if lo_open else '>='} {lo:g}"
+        else:
+            expected = f"a number from {lo:g} to {hi:g}"
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            raise self.fail(key, expected, v)
+        if (v <= lo if lo_open else v < lo) or v > hi:
+            raise self.fail(key, expected, v)
+        return float(v)
+
+    def string(self, key: str, default: str, *, nonempty: bool = False,
+               forbid: str = "") -> str:
+        if key not in self.table:
+            return default
+        v = self.table[key]
+        expected = "a non-empty string" if nonempty else "a string"
+        if forbid:
+            expected += f" without {' or '.join(repr(c) for c in forbid)}"
+        if not isinstance(v, str) or (nonempty and not v.strip()) or any(c in v for c in forbid):
+            raise self.fail(key, expected, v)
+        return v
+
+    def boolean(self, key: str, default: bool) -> bool:
+        if key not in self.table:
+            return default
+        v = self.table[key]
+        if not isinstance(v, bool):
+            raise self.fail(key, "true or false", v)
+        return v
+
+    def choice(self, key: str, default: str, allowed: Sequence[str]) -> str:
+        if key not in self.table:
+            return default
+        v = self.table[key]
+        return check_option(self._name(key), v, allowed, where=self.source)
+
+
+def _show(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, dict):
+        return "a table"
+    return repr(v)
+
+
+def list_protocols() -> tuple[str, ...]:
+    """Names of the shipped protocols (usable with :func:`load_protocol`)."""
+    return SHIPPED_PROTOCOLS
+
+
+def shipped_protocol_path(name: str) -> Path:
+    """The TOML file of a shipped protocol."""
+    if name not in SHIPPED_PROTOCOLS:
+        raise ConfigError(_unknown_name_message(name))
+    return _PROTOCOL_DIR / f"{name}.toml"
+
+
+def _unknown_name_message(name: str) -> str:
+    return (f"unknown protocol {name!r}; shipped protocols are "
+            f"{', '.join(repr(n) for n in SHIPPED_PROTOCOLS)} (or give the path of a .toml file)")
+
+
+def load_protocol(name_or_path: str | Path) -> Protocol:
+    """Load and validate a protocol.
+
+    Parameters
+    ----------
+    name_or_path : str or path-like
+        A shipped protocol's name (see :data:`SHIPPED_PROTOCOLS`) or the path
+        of a protocol TOML file. A stimulus set named in the file is resolved
+        relative to the file and validated too.
+
+    Returns
+    -------
+    Protocol
+
+    Raises
+    ------
+    ConfigError
+        Unknown shipped name, invalid TOML, a wrong, missing or unknown key.
+        One line naming the file and the key.
+    InputError
+        The file, or a stimulus set's file, does not exist or cannot be read.
+    """
+    if isinstance(name_or_path, str) and name_or_path in SHIPPED_PROTOCOLS:
+        path = _PROTOCOL_DIR / f"{name_or_path}.toml"
+    else:
+        path = Path(name_or_path).expanduser()
+        looks_like_path = (path.suffix.lower() == ".toml" or len(path.parts) > 1
+                           or path.exists())
+        if not looks_like_path:
+            raise ConfigError(_unknown_name_message(str(name_or_path)))
+        if not path.is_file():
+            raise InputError(f"protocol file {path} not found; expected a .toml file or one of "
+                             f"the shipped protocols {', '.join(SHIPPED_PROTOCOLS)}")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read protocol file {path}: "
+                         f"{getattr(exc, 'strerror', None) or exc}") from None
+    return parse_protocol(text, source=path)
+
+
+def parse_protocol(text: str, source: str | Path = "<string>") -> Protocol:
+    """Validate a protocol given as TOML text.
+
+    ``source`` names the file in error messages and is the folder a relative
+    stimulus-set path is resolved against (when it is a path).
+    """
+    import tomllib
+
+    src_path = Path(source) if not (isinstance(source, str) and source.startswith("<")) else None
+    label = f"protocol {src_path.name}" if src_path is not None else f"protocol {source}"
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{label}: not valid TOML: {exc}") from None
+
+    top = _Reader(label, "", data)
+    if "schema_version" not in data:
+        raise ConfigError(f"{label}: schema_version is missing; expected "
+                          f"schema_version = {SCHEMA_VERSION} as the first line")
+    sv = data["schema_version"]
+    if isinstance(sv, bool) or sv != SCHEMA_VERSION:
+        raise ConfigError(f"{label}: schema_version must be {SCHEMA_VERSION} (the protocol format "
+                          f"this version of mimicry reads), got {_show(sv)}")
+    default_name = src_path.stem if src_path is not None else "protocol"
+    name = top.string("name", default_name, nonempty=True, forbid=";=\n")
+    description = top.string("description", "")
+    seed = top.integer("seed", 0, 0)
+    activity = top.choice("activity", "", ACTIVITY_NAMES) if top.has("activity") else None
+
+    cal = _Reader(label, "calibration", data.get("calibration", {}))
+    calibration_s = cal.number("duration_s", 10.0, 0.0)
+
+    tr = _Reader(label, "trials", data.get("trials", {}))
+    blocks = tr.integer("blocks", 1, 1)
+    per_condition = tr.integer("per_condition", 4, 1)
+    conditions: tuple[str, ...] = ("happy", "sad", "neutral")
+    if tr.has("conditions"):
+        conds = tr.table["conditions"]
+        if (not isinstance(conds, list) or not conds
+                or not all(isinstance(c, str) for c in conds)):
+            raise tr.fail("conditions", "a non-empty list of strings", conds)
+        for c in conds:
+            check_option("[trials] conditions", c, PROTOCOL_CONDITIONS, where=label)
+        if len(set(conds)) != len(conds):
+            raise tr.fail("conditions", "a list without repeats", conds)
+        conditions = tuple(conds)
+    stimulus_s = tr.number("stimulus_s", 4.0, 0.0, lo_open=True)
+    morph_s = tr.number("morph_s", 1.0, 0.0)
+    if morph_s > stimulus_s:
+        raise ConfigError(f"{label}: [trials] morph_s must be <= stimulus_s ({stimulus_s:g}), "
+                          f"got {morph_s:g}")
+    intensity = tr.number("intensity", 1.0, 0.0, 1.0)
+    iti_s = tr.number("iti_s", 3.0, 0.0)
+    iti_jitter_s = tr.number("iti_jitter_s", 0.5, 0.0)
+    if iti_jitter_s > iti_s:
+        raise ConfigError(f"{label}: [trials] iti_jitter_s must be <= iti_s ({iti_s:g}), "
+                          f"got {iti_jitter_s:g}")
+    block_break_s = tr.number("block_break_s", 0.0, 0.0)
+
+    st = _Reader(label, "stimuli", data.get("stimuli", {}))
+    video_end = st.choice("video_end", "hold", ("hold", "loop"))
+    if st.has("identities") and st.has("set"):
+        raise ConfigError(f"{label}: [stimuli] has both identities and set; give one: "
+                          f"built-in identities or a stimulus set folder")
+    stimulus_set = None
+    identities: tuple[str, ...] = ()
+    if st.has("set"):
+        set_s = st.string("set", "", nonempty=True)
+        set_path = Path(set_s).expanduser()
+        if not set_path.is_absolute():
+            base = src_path.parent if src_path is not None else Path.cwd()
+            set_path = base / set_path
+        from mimicry.protocol.stimulus_set import load_stimulus_set
+
+        stimulus_set = load_stimulus_set(set_path)
+        missing = [c for c in conditions if not stimulus_set.items_for(c)]
+        for only_builtin in ("yawn", "talk"):
+            if only_builtin in conditions:
+                raise ConfigError(f"{label}: [trials] conditions lists {only_builtin!r}, which "
+                                  f"only the built-in faces can show; remove it or use [stimuli] "
+                                  f"identities")
+        if missing:
+            raise ConfigError(
+                f"{label}: [trials] conditions lists {', '.join(repr(c) for c in missing)} but the "
+                f"stimulus set {stimulus_set.manifest_path} has no item with that condition")
+    else:
+        identities = _resolve_identities(label, st)
+
+    dt = _Reader(label, "display", data.get("display", {}))
+    display = DisplayOptions(
+        face_scale=dt.number("face_scale", 0.8, 0.2, 1.0),
+        background=_colour(label, dt),
+        calibration_text=dt.string("calibration_text", DisplayOptions.calibration_text),
+        show_progress=dt.boolean("show_progress", True),
+    )
+    return Protocol(
+        schema_version=SCHEMA_VERSION, name=name, description=description,
+        calibration_s=calibration_s, blocks=blocks, per_condition=per_condition,
+        conditions=conditions, stimulus_s=stimulus_s, morph_s=morph_s, intensity=intensity,
+        iti_s=iti_s, iti_jitter_s=iti_jitter_s, block_break_s=block_break_s, seed=seed,
+        identities=identities, stimulus_set=stimulus_set, video_end=video_end,
+        display=display, path=src_path, activity=activity,
+    )
+
+
+def _colour(label: str, dt: _Reader) -> str:
+    v = dt.string("background", DisplayOptions.background)
+    if not _HEX_COLOUR.match(v):
+        raise dt.fail("background", 'a colour "#rrggbb"', v)
+    return v.lower()
+
+
+def _resolve_identities(label: str, st: _Reader) -> tuple[str, ...]:
+    from mimicry.core.assets import IDENTITIES, PARTICIPANT_IDENTITY
+
+    stimulus_ids = tuple(i for i in IDENTITIES if i != PARTICIPANT_IDENTITY)
+    value = st.table.get("identities", "all")
+    if value == "all":
+        return stimulus_ids
+    if (not isinstance(value, list) or not value
+            or not all(isinstance(v, str) for v in value)):
+        raise st.fail("identities", '"all" or a non-empty list of identity names', value)
+    for v in value:
+        if v == PARTICIPANT_IDENTITY:
+            raise ConfigError(
+                f"{label}: [stimuli] identities lists {v!r}, the virtual participant's identity, "
+                f"which is never a stimulus; choose from {', '.join(repr(i) for i in stimulus_ids)}")
+        if v not in IDENTITIES:
+            check_option("[stimuli] identities", v, stimulus_ids, where=label)
+    if len(set(value)) != len(value):
+        raise st.fail("identities", "a list without repeats", value)
+    return tuple(value)

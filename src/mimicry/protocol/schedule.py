@@ -1,0 +1,245 @@
+"""The timed plan of one session (:class:`Schedule`): a pure function of protocol and seed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from mimicry.core.check import check_int
+from mimicry.core.errors import ConfigError
+from mimicry.core.messages import StimulusEvent
+from mimicry.io.formats import format_detail
+from mimicry.protocol.model import SCHEMA_VERSION, Protocol, _trial_morph_s
+from mimicry.protocol.timeline import Trial
+
+#: The most times one condition may follow itself in the trial order.
+MAX_SAME_CONDITION_IN_ROW = 2
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The timed plan of one session: a pure function of protocol and seed.
+
+    Attributes
+    ----------
+    protocol : Protocol
+    seed : int
+        The seed the schedule was built with.
+    calibration : tuple of float
+        (start_s, end_s) of the neutral calibration.
+    trials : tuple of timeline.Trial
+        In presentation order, times in seconds from session start.
+    breaks : tuple of (float, float)
+        (start_s, end_s) of every pause between blocks.
+    duration_s : float
+        Session end (the ``session_end`` event), seconds.
+
+    Notes
+    -----
+    Timeline of a session built from a protocol::
+
+        0 ........ calibration (neutral baseline) ........ C
+        then for every block (after a break of ``block_break_s`` except the first):
+            for every trial:
+                inter-trial interval (iti_s +- iti_jitter_s)
+                onset  -> morph in over morph_s -> hold -> offset (onset + stimulus_s)
+                -> morph out over morph_s (still part of the trial)
+        a last interval of iti_s, then session_end.
+    """
+
+    protocol: Protocol
+    seed: int
+    calibration: tuple[float, float]
+    trials: tuple[Trial, ...]
+    breaks: tuple[tuple[float, float], ...]
+    duration_s: float
+
+    @property
+    def stimulus_ids(self) -> tuple[str, ...]:
+        """The distinct stimulus ids used, in order of first appearance."""
+        return tuple(dict.fromkeys(t.stimulus_id for t in self.trials))
+
+    def events(self) -> list[StimulusEvent]:
+        """The ``events.csv`` timeline of this schedule, sorted by time.
+
+        ``session_start`` at 0 (detail: protocol, seed, schema_version),
+        ``calibration_start``/``calibration_end``, a ``stimulus_onset`` and
+        ``stimulus_offset`` per trial and ``session_end`` at :attr:`duration_s`.
+        """
+        p = self.protocol
+        out = [
+            StimulusEvent(t=0.0, event="session_start", detail=format_detail(
+                {"protocol": p.name, "seed": self.seed, "schema_version": SCHEMA_VERSION})),
+            StimulusEvent(t=self.calibration[0], event="calibration_start"),
+            StimulusEvent(t=self.calibration[1], event="calibration_end"),
+        ]
+        for tr in self.trials:
+            out.append(tr.onset_event())
+            out.append(tr.offset_event())
+        out.append(StimulusEvent(t=self.duration_s, event="session_end"))
+        return sorted(out, key=lambda e: e.t)  # stable: equal times keep this order
+
+    def phase(self, t_s: float) -> tuple[str, Trial | None]:
+        """What is on screen at ``t_s``.
+
+        Returns
+        -------
+        kind : {"calibration", "break", "iti", "trial", "end"}
+            ``iti`` is the interval before a trial (its trial is returned),
+            ``end`` the last interval and after.
+        trial : Trial or None
+            The current trial (``trial``), the next one (``iti``) or the
+            last one (``end``).
+        """
+        c0, c1 = self.calibration
+        if t_s < c1:
+            return "calibration", None
+        for b0, b1 in self.breaks:
+            if b0 <= t_s < b1:
+                return "break", None
+        for tr in self.trials:
+            if t_s < tr.onset_s:
+                return "iti", tr
+            if t_s < tr.end_s:
+                return "trial", tr
+        return "end", self.trials[-1] if self.trials else None
+
+
+def _round_ms(x: float) -> float:
+    return round(x, 3)
+
+
+def _condition_order(conditions: Sequence[str], per_condition: int, previous: list[str],
+                     rng: np.random.Generator) -> list[str]:
+    """One block's condition order: random, no condition more than twice in a row.
+
+    ``previous`` is the order so far (the constraint runs across blocks).
+    """
+    n = per_condition * len(conditions)
+    if len(conditions) == 1:
+        return [conditions[0]] * n
+    k = MAX_SAME_CONDITION_IN_ROW
+    before = previous[-k:]  # only the last k matter; copying all of ``previous`` is quadratic
+    for _attempt in range(1000):
+        remaining = {c: per_condition for c in conditions}
+        seq: list[str] = []
+        ok = True
+        for _ in range(n):
+            tail = (before + seq[-k:])[-k:]
+            banned = tail[0] if len(tail) == k and len(set(tail)) == 1 else None
+            options = [c for c in conditions if remaining[c] > 0 and c != banned]
+            if not options:
+                ok = False
+                break
+            w = np.array([remaining[c] for c in options], dtype=float)
+            c = options[int(rng.choice(len(options), p=w / w.sum()))]
+            seq.append(c)
+            remaining[c] -= 1
+        if ok:
+            return seq
+    # Unreachable with >= 2 conditions in equal numbers, kept as a guard.
+    raise ConfigError("could not build a trial order without a condition more than "
+                      f"{k} times in a row")  # pragma: no cover
+
+
+def _assign_ids(order: list[str], pools: dict[str, tuple[str, ...]],
+                rng: np.random.Generator) -> list[str]:
+    """Give each trial a stimulus id: within a condition, cycle through a shuffled pool.
+
+    Each condition sees its pool as evenly as possible (every identity once before
+    any twice); afterwards, swaps within a condition avoid the same id twice in a row.
+    """
+    queues: dict[str, list[str]] = {c: [] for c in pools}
+    ids: list[str] = []
+    for c in order:
+        if not queues[c]:
+            pool = list(pools[c])
+            queues[c] = [pool[i] for i in rng.permutation(len(pool))]
+        ids.append(queues[c].pop(0))
+    # Repair consecutive repeats by swapping with a later trial of the same condition.
+    def clash(k: int) -> bool:
+        return (k > 0 and ids[k] == ids[k - 1]) or (k + 1 < len(ids) and ids[k] == ids[k + 1])
+
+    def fix(i: int) -> bool:
+        if len(set(pools[order[i]])) < 2:  # nothing to swap with; skip the O(n) scan
+            return False
+        for j in range(len(ids)):
+            if j == i or order[j] != order[i] or ids[j] == ids[i]:
+                continue
+            ids[i], ids[j] = ids[j], ids[i]
+            if not (clash(i) or clash(j)):
+                return True
+            ids[i], ids[j] = ids[j], ids[i]
+        return False
+
+    for i in range(1, len(ids)):
+        if ids[i] == ids[i - 1]:
+            fix(i) or fix(i - 1)
+    return ids
+
+
+def build_schedule(protocol: Protocol, seed: int | None = None) -> Schedule:
+    """The session plan of ``protocol``: a pure function of protocol and seed.
+
+    Parameters
+    ----------
+    protocol : Protocol
+    seed : int or None
+        Randomisation seed (>= 0); None uses ``protocol.seed``. The seed sets
+        the trial order within blocks (no condition more than twice in a row,
+        also across blocks), the identity of each trial and the inter-trial
+        jitter.
+
+    Returns
+    -------
+    Schedule
+    """
+    if seed is None:
+        seed = protocol.seed
+    seed = check_int("seed", seed, 0)
+    rng = np.random.default_rng([seed, 0x6D696D])  # independent of other uses of the seed
+
+    # Stimulus pools per condition.
+    pools: dict[str, tuple[str, ...]] = {}
+    intensity_of: dict[str, float] = {}
+    if protocol.stimulus_set is not None:
+        for c in protocol.conditions:
+            items = protocol.stimulus_set.items_for(c)
+            pools[c] = tuple(it.file for it in items)
+            intensity_of.update({it.file: it.intensity for it in items})
+    else:
+        for c in protocol.conditions:
+            pools[c] = protocol.identities
+    morph_s = _trial_morph_s(protocol)
+
+    order: list[str] = []
+    block_of: list[int] = []
+    for b in range(protocol.blocks):
+        seq = _condition_order(protocol.conditions, protocol.per_condition, order, rng)
+        order += seq
+        block_of += [b + 1] * len(seq)
+    ids = _assign_ids(order, pools, rng)
+    j = protocol.iti_jitter_s
+    itis = rng.uniform(protocol.iti_s - j, protocol.iti_s + j, size=len(order)) if j > 0 \
+        else np.full(len(order), protocol.iti_s)
+
+    t = _round_ms(protocol.calibration_s)
+    calibration = (0.0, t)
+    trials: list[Trial] = []
+    breaks: list[tuple[float, float]] = []
+    for i, (cond, sid, block) in enumerate(zip(order, ids, block_of)):
+        if i > 0 and block != block_of[i - 1] and protocol.block_break_s > 0:
+            b_end = _round_ms(t + protocol.block_break_s)
+            breaks.append((t, b_end))
+            t = b_end
+        onset = _round_ms(t + float(itis[i]))
+        offset = _round_ms(onset + protocol.stimulus_s)
+        intensity = intensity_of.get(sid, protocol.intensity)
+        trials.append(Trial(trial=i + 1, condition=cond, stimulus_id=sid, onset_s=onset,
+                            offset_s=offset, intensity=intensity, morph_s=morph_s, block=block))
+        t = _round_ms(offset + morph_s)
+    duration = _round_ms(t + protocol.iti_s)
+    return Schedule(protocol=protocol, seed=seed, calibration=calibration, trials=tuple(trials),
+                    breaks=tuple(breaks), duration_s=duration)

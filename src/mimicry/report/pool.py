@@ -1,0 +1,354 @@
+"""Many sessions pooled (``mimicry aggregate``): finding session folders, one row each, the group.
+
+Each session is analysed as ``mimicry analyze`` does; the per-session
+mimicry indices are then tested across people (:mod:`mimicry.analysis.group`).
+A session that cannot be analysed (no events, no trials, unreadable files)
+or that is incomplete, or was written by another version, gives a warning
+and is listed, never a crash.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from mimicry._version import __version__
+from mimicry.analysis.group import Correlation, OneSampleTest, correlate, json_number, one_sample_test
+from mimicry.core.errors import InputError, MimicryError
+from mimicry.report.self_rating import SELF_RATING_MAX, SELF_RATING_MIN
+from mimicry.report.session_report import SessionAnalysis, analyse
+
+SESSIONS_FILE = "sessions.csv"
+GROUP_FILE = "group.json"
+REPORT_FILE = "report.html"
+FIGURE_FILES: dict[str, str] = {
+    "index": "group_index.png",
+    "curves": "group_curves.png",
+    "rating": "group_rating.png",
+}
+#: Columns of sessions.csv, in order.
+SESSION_COLUMNS: tuple[str, ...] = (
+    "session", "participant", "path", "status", "app_version", "included",
+    "n_trials", "n_valid_trials", "n_valid_happy", "n_valid_sad", "face_frames_pct",
+    "mimicry_index", "p_value", "p_value_two_sided", "conclusion",
+    "smile_g_happy_vs_sad", "sad_composite_g_sad_vs_happy",
+    "xcorr_peak_lag_s", "xcorr_peak_r", "xcorr_peak_at_edge", "xcorr_p_value_two_sided", "lag_s",
+    "self_rating", "score", "warnings")
+SELF_RATING_RANGE = (SELF_RATING_MIN, SELF_RATING_MAX)
+
+
+@dataclass
+class SessionRow:
+    """One session in the pool: its row of sessions.csv, and what was loaded."""
+
+    values: dict
+    warnings: list = field(default_factory=list)
+    analysis: SessionAnalysis | None = None
+
+    @property
+    def included(self) -> bool:
+        v = self.values.get("mimicry_index")
+        return v is not None and math.isfinite(v)
+
+
+# --------------------------------------------------------------------------- input
+
+def find_sessions(paths: Sequence[str | os.PathLike]) -> list[Path]:
+    """Session folders: each path is one (it holds ``frames.csv``) or a folder of them.
+
+    Raises :class:`InputError` for a path that does not exist or holds no session.
+    """
+    found: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if not p.is_dir():
+            raise InputError(f"session folder {p} not found; expected a session folder (with "
+                             f"frames.csv) or a folder of session folders")
+        if (p / "frames.csv").is_file():
+            found.append(p)
+            continue
+        subs = sorted(c for c in p.iterdir() if c.is_dir() and (c / "frames.csv").is_file())
+        if not subs:
+            raise InputError(f"{p} holds no frames.csv and no session folders with one; expected "
+                             f"a session folder from 'mimicry record', 'mimicry process' or the "
+                             f"app, or a folder of them")
+        found.extend(subs)
+    seen, unique = set(), []
+    for p in found:
+        key = p.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(p)
+    return unique
+
+
+def read_scores(path: str | os.PathLike) -> tuple[str, dict[str, float]]:
+    """A score file: CSV with a ``score`` column and a ``session`` or ``participant`` column.
+
+    Returns
+    -------
+    key : str
+        ``"session"`` (matched to the session folder name) or ``"participant"``
+        (matched to ``session.json`` ``participant``).
+    scores : dict of str to float
+    """
+    path = Path(path)
+    try:
+        fh = open(path, newline="", encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError(f"cannot read score file {path}: {exc.strerror or exc}") from None
+    with fh:
+        reader = csv.DictReader(fh)
+        cols = [c.strip() for c in (reader.fieldnames or [])]
+        key = "session" if "session" in cols else "participant" if "participant" in cols else None
+        if key is None or "score" not in cols:
+            raise InputError(f"{path} must have a 'score' column and a 'session' or "
+                             f"'participant' column; found {', '.join(cols) or 'no header'}")
+        scores = {}
+        for lineno, row in enumerate(reader, start=2):
+            row = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
+            name, value = row.get(key, ""), row.get("score", "")
+            if not name and not value:
+                continue
+            try:
+                x = float(value)
+            except ValueError:
+                x = math.nan
+            if not math.isfinite(x):
+                raise InputError(f"{path} row {lineno}: score={value!r} is not a number")
+            scores[name] = x
+    return key, scores
+
+
+def _self_rating(meta: dict, label: str, warnings: list) -> float | None:
+    v = meta.get("self_rating")
+    if v is None:
+        return None
+    lo, hi = SELF_RATING_RANGE
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not lo <= v <= hi:
+        warnings.append(f"{label}: self_rating {v!r} in session.json is not a number from "
+                        f"{lo} to {hi}; ignored")
+        return None
+    return float(v)
+
+
+def _version_warning(meta: dict, label: str) -> str | None:
+    from mimicry.io.session import SESSION_SCHEMA_VERSION  # noqa: PLC0415
+
+    if not meta:
+        return None  # load_session already says so
+    v = meta.get("app_version")
+    schema = meta.get("schema_version")
+    if isinstance(schema, int) and schema < SESSION_SCHEMA_VERSION:
+        return (f"{label}: written by an older version (session.json schema_version {schema}); "
+                f"analysed with this version's analysis")
+    if v and str(v) != __version__:
+        return f"{label}: recorded with mimicry {v}, analysed with {__version__}"
+    return None
+
+
+def session_row(folder: Path) -> SessionRow:
+    """Analyse one session for the pool; problems become warnings."""
+    values = {c: None for c in SESSION_COLUMNS}
+    values.update(session=folder.name, path=str(folder), included=0)
+    warnings: list[str] = []
+    try:
+        a = analyse(folder)
+    except MimicryError as exc:
+        warnings.append(f"{folder.name}: not analysed: {exc}")
+        return SessionRow(values, warnings)
+    except (ValueError, KeyError, IndexError) as exc:  # a damaged file from another version
+        warnings.append(f"{folder.name}: not analysed: its files could not be read "
+                        f"({exc.__class__.__name__}: {exc})")
+        return SessionRow(values, warnings)
+    meta, res = a.session.meta, a.result
+    label = folder.name
+    warnings += [f"{label}: {w}" for w in a.warnings]
+    vw = _version_warning(meta, label)
+    if vw:
+        warnings.append(vw)
+    cong, xc = res.congruence, res.xcorr
+    lag = (xc.peak_lag_s if math.isfinite(xc.p_value_two_sided)
+           and xc.p_value_two_sided < res.config.alpha else None)
+    values.update(
+        participant=meta.get("participant") or "", status=a.session.status,
+        app_version=meta.get("app_version") or "",
+        n_trials=len(res.trials), n_valid_trials=res.n_valid,
+        n_valid_happy=cong.n_valid.get("happy", 0), n_valid_sad=cong.n_valid.get("sad", 0),
+        face_frames_pct=json_number(res.face_frames_pct, 2), mimicry_index=json_number(cong.index),
+        p_value=json_number(cong.p_value), p_value_two_sided=json_number(cong.p_value_two_sided),
+        conclusion=res.conclusion,
+        smile_g_happy_vs_sad=json_number(cong.channel_g["smile"]["happy_vs_sad"]),
+        sad_composite_g_sad_vs_happy=json_number(-cong.channel_g["sad_composite"]["happy_vs_sad"]),
+        xcorr_peak_lag_s=json_number(xc.peak_lag_s), xcorr_peak_r=json_number(xc.peak_r),
+        xcorr_peak_at_edge=int(bool(xc.peak_at_edge)),
+        xcorr_p_value_two_sided=json_number(xc.p_value_two_sided), lag_s=json_number(lag),
+        self_rating=_self_rating(meta, label, warnings))
+    row = SessionRow(values, warnings, a)
+    if not row.included:
+        warnings.append(f"{label}: too few valid happy and sad trials for a mimicry index "
+                        f"(needs 2 of each); left out of the group statistics")
+    else:
+        values["included"] = 1
+    return row
+
+
+# --------------------------------------------------------------------------- the pool
+
+def follows(values: dict) -> bool:
+    """The session's face followed the stimulus: positive cross-correlation peak inside the lags.
+
+    A peak at the edge of the lag range (0 or 3 s) is where a flat,
+    unrelated correlogram usually peaks, so its lag means nothing.
+    """
+    return (values.get("xcorr_peak_lag_s") is not None and (values.get("xcorr_peak_r") or 0) > 0
+            and not values.get("xcorr_peak_at_edge"))
+
+
+@dataclass
+class Aggregate:
+    """Everything ``mimicry aggregate`` found.
+
+    Attributes
+    ----------
+    rows : list of SessionRow
+    index : OneSampleTest
+        Per-session mimicry indices against 0.
+    lag : OneSampleTest
+        Cross-correlation peak lags (seconds) of the sessions whose face
+        followed the stimulus (:func:`follows`); only ``n``, mean, sd and CI
+        are meaningful (a lag is not tested against 0).
+    n_significant_lag : int
+        Of those, sessions whose cross-correlation was significant on its own.
+    correlation : Correlation or None
+        Score against index, when any session has a score.
+    score_label : str
+    curves : ResponseCurves or None
+        Per-condition curves averaged over sessions (``n_trials`` counts sessions).
+    warnings : list of str
+    """
+
+    rows: list
+    index: OneSampleTest
+    lag: OneSampleTest
+    n_significant_lag: int
+    correlation: Correlation | None
+    score_label: str
+    curves: object
+    warnings: list
+
+    def group_dict(self) -> dict:
+        """The content of ``group.json``."""
+        return {
+            "mimicry_version": __version__,
+            "n_sessions": len(self.rows),
+            "n_included": self.index.n,
+            "index": self.index.as_dict(),
+            "lag_s": {"n": self.lag.n, "mean": json_number(self.lag.mean), "sd": json_number(self.lag.sd),
+                      "ci_low": json_number(self.lag.ci_low), "ci_high": json_number(self.lag.ci_high),
+                      "n_significant": self.n_significant_lag,
+                      "sessions": "cross-correlation peak lag of sessions with a positive peak "
+                                  "inside the lag range"},
+            "correlation": self.correlation.as_dict() if self.correlation else None,
+            "score": self.score_label or None,
+            "warnings": list(self.warnings),
+        }
+
+
+def group_curves(analyses: Sequence[SessionAnalysis]):
+    """Response curves averaged over sessions: each session's per-condition mean, then mean ± CI.
+
+    Every session is put on the grid of the shortest one, so each point
+    averages the same people.
+    """
+    from mimicry.report.curves import AFTER_END_S, ResponseCurves, mean_and_ci, response_curves  # noqa: PLC0415
+    from mimicry.protocol.timeline import trials_from_events  # noqa: PLC0415
+
+    if not analyses:
+        return None
+    ends = []
+    for a in analyses:
+        trials = trials_from_events(a.session.events)
+        ends.append(float(np.median([tr.offset_s - tr.onset_s + tr.morph_s for tr in trials])))
+    end_s = min(ends) + AFTER_END_S
+    per = [c for c in (response_curves(a.session.frames, a.session.events, a.result.config,
+                                       end_s=end_s) for a in analyses) if c is not None]
+    if not per:
+        return None
+    stacks: dict = {}
+    for c in per:
+        for key, y in c.mean.items():
+            stacks.setdefault(key, []).append(y)
+    mean, low, high, n = {}, {}, {}, {}
+    for key, rows in stacks.items():
+        mean[key], low[key], high[key], n[key] = mean_and_ci(np.vstack(rows))
+    n_sessions = {cond: len(stacks.get((cond, per[0].channels[0]), []))
+                  for cond in ("happy", "sad", "neutral")}
+    return ResponseCurves(t_s=per[0].t_s, mean=mean, n_trials=n_sessions,
+                          stimulus_s=float(np.median([c.stimulus_s for c in per])),
+                          morph_s=float(np.median([c.morph_s for c in per])),
+                          ci_low=low, ci_high=high, n=n, channels=per[0].channels)
+
+
+def aggregate_sessions(paths: Sequence[str | os.PathLike],
+                       scores: str | os.PathLike | None = None, seed: int = 0) -> Aggregate:
+    """Analyse and pool session folders.
+
+    Parameters
+    ----------
+    paths : sequence of path
+        Session folders, or folders of session folders.
+    scores : path, optional
+        A score file (see :func:`read_scores`); its score is correlated with
+        the index instead of the self-rating.
+    seed : int
+        Seed of the random sign flips (used above 16 sessions).
+    """
+    folders = find_sessions(paths)
+    rows = [session_row(f) for f in folders]
+    warnings = [w for r in rows for w in r.warnings]
+    score_label = ""
+    if scores is not None:
+        key, table = read_scores(scores)
+        matched = set()
+        for r in rows:
+            name = r.values["session"] if key == "session" else r.values.get("participant")
+            if name in table:
+                r.values["score"] = table[name]
+                matched.add(name)
+        unmatched = sorted(set(table) - matched)
+        if unmatched:
+            warnings.append(f"{Path(scores).name}: no session for {key} "
+                            f"{', '.join(unmatched[:10])}{' …' if len(unmatched) > 10 else ''}")
+        if not matched:
+            warnings.append(f"{Path(scores).name}: no {key} matched any session; no correlation")
+        score_label = f"score ({Path(scores).name})"
+    else:
+        for r in rows:
+            r.values["score"] = r.values.get("self_rating")
+        if any(r.values["score"] is not None for r in rows):
+            score_label = "self-rating (1–7)"
+    included = [r for r in rows if r.included]
+    if len(included) < 2:
+        warnings.append(f"{len(included)} session(s) with a mimicry index: at least 2 are needed "
+                        f"to test across people")
+    index_test = one_sample_test([r.values["mimicry_index"] for r in included], seed)
+    following = [r for r in included if follows(r.values)]
+    lag_test = one_sample_test([r.values["xcorr_peak_lag_s"] for r in following], seed)
+    n_sig = sum(r.values["lag_s"] is not None for r in following)
+    corr = None
+    if score_label:
+        pairs = [(r.values["score"], r.values["mimicry_index"]) for r in included
+                 if r.values["score"] is not None]
+        corr = correlate([p[0] for p in pairs], [p[1] for p in pairs], score_label)
+        if corr.n < 3:
+            warnings.append(f"{corr.n} session(s) with both a {score_label} and an index: at "
+                            f"least 3 are needed for a correlation")
+    curves = group_curves([r.analysis for r in included])
+    return Aggregate(rows, index_test, lag_test, n_sig, corr, score_label, curves, warnings)
