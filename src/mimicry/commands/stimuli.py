@@ -91,13 +91,14 @@ def _export(args: argparse.Namespace) -> int:
     from mimicry.protocol.schedule import build_schedule
     from mimicry.stimulus.track import StimulusTrack, TrackFrames
     from mimicry.io.tables import write_events
-    from mimicry.io.video import check_writable_dir, write_video
+    from mimicry.io.atomic import ensure_writable_folder
+    from mimicry.io.video import write_video
 
     size, fps, seed, jobs = args.size, args.fps, args.seed, args.jobs  # checked by argparse
     out = Path(args.out)
     if out.suffix.lower() != ".mp4":
         raise InputError(f"--out {out} must end in .mp4")
-    check_writable_dir(out.parent if str(out.parent) else Path("."), "the folder of --out")
+    ensure_writable_folder(out.parent if str(out.parent) else Path("."), "the folder of --out")
     events_path = Path(args.events) if args.events else out.parent / "events.csv"
 
     protocol = load_protocol(args.protocol)

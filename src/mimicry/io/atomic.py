@@ -63,19 +63,28 @@ def write_json_atomic(path: str | os.PathLike, obj, *, indent: int | None = 2,
 
 
 def ensure_writable_folder(folder: str | os.PathLike, what: str = "output folder") -> Path:
-    """Create ``folder`` if needed and check that files can be created in it.
+    """Create ``folder`` if needed and check that files can be created in it (by creating one).
+
+    A real write is tried because ``os.access`` says yes to root on a read-only mount.
 
     Raises
     ------
     InputError
-        ``"cannot create <what> <folder>: ..."`` or ``"<what> <folder> is not
-        writable; expected a writable folder"``.
+        Naming ``what`` and the folder: it is a file, cannot be created, or is not writable.
     """
-    folder = Path(folder)
+    folder = Path(folder).expanduser()
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"{what} {folder} is a file; expected a folder")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise InputError(f"cannot create {what} {folder}: {exc.strerror or exc}") from None
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise InputError(f"{what} {folder} is not writable; expected a writable folder")
+        raise InputError(f"cannot create {what} {folder}: {exc.strerror or exc}; "
+                         f"expected a writable folder") from None
+    probe = folder / f".mimicry-write-test-{os.getpid()}"
+    try:
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise InputError(f"{what} {folder} is not writable ({exc.strerror or exc}); "
+                         f"expected a writable folder") from None
     return folder

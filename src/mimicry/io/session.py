@@ -54,19 +54,9 @@ def new_session_meta(kind: str, **fields) -> dict:
 
 def write_session_json(folder: str | os.PathLike, meta: dict) -> None:
     """Write ``session.json`` atomically (a crash leaves the old or the new file, never half)."""
-    folder = Path(folder)
-    tmp = folder / (SESSION_FILE + ".tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(meta, fh, indent=2, default=_json_default)
-            fh.write("\n")
-        os.replace(tmp, folder / SESSION_FILE)
-    except OSError as exc:
-        try:
-            tmp.unlink(missing_ok=True)  # the old session.json stays as it was
-        except OSError:
-            pass
-        raise InputError(f"cannot write {folder / SESSION_FILE}: {exc.strerror or exc}") from None
+    from mimicry.io.atomic import write_json_atomic  # noqa: PLC0415
+
+    write_json_atomic(Path(folder) / SESSION_FILE, meta, default=_json_default)
 
 
 def _json_default(o):

@@ -10,7 +10,6 @@ never leaves a truncated ``.mp4`` under the final name.
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -48,30 +47,6 @@ class VideoInfo:
     @property
     def duration_s(self) -> float:
         return self.n_frames / self.fps if self.fps > 0 else 0.0
-
-
-def check_writable_dir(folder: str | Path, what: str = "--out") -> Path:
-    """Create ``folder`` if needed and check that files can be written in it.
-
-    Raises
-    ------
-    InputError
-        Naming the folder (and ``what``) when it cannot be created or written.
-    """
-    folder = Path(folder).expanduser()
-    if folder.exists() and not folder.is_dir():
-        raise InputError(f"{what} {folder} is a file; expected a folder")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"{what} {folder} cannot be created: {exc.strerror or exc}") from None
-    probe = folder / f".mimicry-write-test-{os.getpid()}"
-    try:
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as exc:
-        raise InputError(f"{what} {folder} is not writable: {exc.strerror or exc}") from None
-    return folder
 
 
 class VideoWriter:

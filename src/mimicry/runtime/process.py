@@ -22,6 +22,7 @@ from mimicry.protocol.timeline import trials_from_events
 from mimicry.tracking.mediapipe_tracker import MediaPipeTracker
 from mimicry.io.writers import FramesWriter
 from mimicry.protocol.timeline import StimulusAnnotator
+from mimicry.io.atomic import ensure_writable_folder
 
 
 @dataclass(frozen=True)
@@ -40,15 +41,7 @@ class ProcessResult:
 
 def prepare_out_dir(out_dir: str | os.PathLike) -> Path:
     """Create ``out_dir`` if needed and check it can be written; InputError otherwise."""
-    out = Path(out_dir).expanduser()
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"cannot create output folder {out}: {exc.strerror or exc}; expected a "
-                         f"writable folder") from None
-    if not os.access(out, os.W_OK | os.X_OK):
-        raise InputError(f"output folder {out} is not writable; expected a writable folder")
-    return out
+    return ensure_writable_folder(out_dir)
 
 
 def process_input(input_path: str | os.PathLike, out_dir: str | os.PathLike, *,

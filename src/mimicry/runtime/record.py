@@ -9,8 +9,8 @@ from pathlib import Path
 from mimicry.core.errors import InputError
 from mimicry.runtime.recorder import default_sessions_dir
 from mimicry.runtime.session import Session, SessionOptions, analyze_session_folder
-from mimicry.runtime.session import calibration_baseline  # noqa: F401 (its old home)
 from mimicry.sources import open_source, source_kind
+from mimicry.io.atomic import ensure_writable_folder
 
 
 @dataclass(frozen=True)
@@ -40,13 +40,7 @@ def record_session(*, source: str, protocol: str, seed: int | None = None,
     proto = load_protocol(protocol)
     schedule = build_schedule(proto, seed)
     out_root = Path(out).expanduser() if out else default_sessions_dir()
-    try:
-        out_root.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"cannot create output folder {out_root}: {exc.strerror or exc}; "
-                         f"expected a writable folder") from None
-    if not os.access(out_root, os.W_OK | os.X_OK):
-        raise InputError(f"output folder {out_root} is not writable; expected a writable folder")
+    ensure_writable_folder(out_root)
     kind = source_kind(source)
     realtime = kind in ("camera", "demo") or not fast
 

@@ -63,7 +63,7 @@ def calibration_baseline(folder: Path, calibration: tuple[float, float]) -> dict
     """Median and robust spread (1.4826 MAD) per channel over the calibration window."""
     import numpy as np  # noqa: PLC0415
 
-    from mimicry.analysis.baseline import robust_stats  # noqa: PLC0415
+    from mimicry.core.robust import robust_stats  # noqa: PLC0415
     from mimicry.core.channels import CHANNELS  # noqa: PLC0415
     from mimicry.io.tables import read_frames  # noqa: PLC0415
 

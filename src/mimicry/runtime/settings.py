@@ -14,6 +14,8 @@ import os
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
+from mimicry.core.errors import InputError
+
 #: Format version of ``app.json``.
 SETTINGS_SCHEMA_VERSION = 1
 SETTINGS_FILE = "app.json"
@@ -112,11 +114,13 @@ def save_settings(settings: AppSettings, path: Path | None = None) -> str | None
     """Write the settings atomically; returns a problem description or None."""
     path = settings_path() if path is None else path
     data = {"schema_version": SETTINGS_SCHEMA_VERSION, **asdict(settings)}
+    from mimicry.io.atomic import write_json_atomic  # noqa: PLC0415
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-        os.replace(tmp, path)
+        write_json_atomic(path, data)
     except OSError as exc:
         return f"settings could not be saved to {path}: {exc.strerror or exc}"
+    except InputError as exc:
+        return f"settings could not be saved: {exc}"
     return None

@@ -29,7 +29,6 @@ mimicking the leader with the same model.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Sequence
@@ -86,10 +85,9 @@ def _check_identity(identity: str, not_in: Sequence[str], what: str) -> None:
 
 
 def _write_json(path: Path, data: dict) -> None:
-    try:
-        path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    from mimicry.io.atomic import write_json_atomic  # noqa: PLC0415
+
+    write_json_atomic(path, data)
 
 
 def _trial_dict(tr: Trial) -> dict:
@@ -169,7 +167,8 @@ def simulate_participant(protocol: Protocol, out_dir: str | Path, *, delay_s: fl
     """
     from mimicry.stimulus.face import PARTICIPANT_IDENTITY
     from mimicry.io.tables import write_events
-    from mimicry.io.video import check_writable_dir, write_video
+    from mimicry.io.atomic import ensure_writable_folder
+    from mimicry.io.video import write_video
 
     _check_params(delay_s, gain, noise)
     _check_render(fps, size_px)
@@ -178,7 +177,7 @@ def simulate_participant(protocol: Protocol, out_dir: str | Path, *, delay_s: fl
     identity = PARTICIPANT_IDENTITY if identity is None else identity
     _check_identity(identity, protocol.identities,
                     f"a stimulus identity of protocol {protocol.name!r}")
-    out = check_writable_dir(out_dir)
+    out = ensure_writable_folder(out_dir, "--out")
 
     n_frames = int(round(schedule.duration_s * fps))
     # The same seed for the face (blinks, head motion) and the fluctuations: they draw
@@ -244,7 +243,8 @@ def simulate_dyad(out_dir: str | Path, *, leader: Literal["left", "right"] = "le
     """
     from mimicry.stimulus.face import IDENTITIES, PARTICIPANT_IDENTITY
     from mimicry.io.tables import write_events
-    from mimicry.io.video import check_writable_dir, write_video
+    from mimicry.io.atomic import ensure_writable_folder
+    from mimicry.io.video import write_video
 
     check_option("leader", leader, ("left", "right"), error=InputError)
     _check_params(delay_s, gain, noise)
@@ -257,7 +257,7 @@ def simulate_dyad(out_dir: str | Path, *, leader: Literal["left", "right"] = "le
     if leader_identity is None:
         leader_identity = next(i for i in IDENTITIES if i != follower_id)
     _check_identity(leader_identity, (follower_id,), "the follower's identity")
-    out = check_writable_dir(out_dir)
+    out = ensure_writable_folder(out_dir, "--out")
 
     episodes = leader_episodes(duration_s, seed, leader_identity)
     n_frames = int(round(duration_s * fps))

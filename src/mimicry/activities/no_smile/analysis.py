@@ -31,6 +31,7 @@ import numpy as np
 
 from mimicry.protocol.timeline import Trial
 from mimicry.core.check import check_number
+from mimicry.core.robust import robust_location_scale
 
 
 @dataclass(frozen=True)
@@ -147,9 +148,8 @@ def analyze_no_smile(t: np.ndarray, smile: np.ndarray, trials: Sequence[Trial],
         sel = seen & (t < first)
         notes.append("No usable calibration: the neutral face is the time before the first face.")
     vals = smile[sel] if sel.sum() else smile[seen]
-    med = float(np.median(vals)) if vals.size else 0.0
-    sd = max(1.4826 * float(np.median(np.abs(vals - med))) if vals.size else 0.0,
-             config.min_robust_sd)
+    med, sd = robust_location_scale(vals) if vals.size else (0.0, 0.0)
+    sd = max(sd, config.min_robust_sd)
     meter = SmileMeter(med, sd, config)
     start = trials[0].onset_s if trials else (float(t[0]) if t.size else 0.0)
     end = (trials[-1].offset_s + config.response_end_after_offset_s if trials
@@ -302,8 +302,7 @@ class NoSmileGame:
     def _make_meter(self) -> None:
         vals = np.asarray(self._calib, dtype=float)
         vals = vals[np.isfinite(vals)]
-        med = float(np.median(vals)) if vals.size else 0.0
-        sd = 1.4826 * float(np.median(np.abs(vals - med))) if vals.size else 0.0
+        med, sd = robust_location_scale(vals) if vals.size else (0.0, 0.0)
         self.meter = SmileMeter(med, sd, self.config)
 
     def add_sample(self, t: float, smile: float) -> None:

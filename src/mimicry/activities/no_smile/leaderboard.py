@@ -72,13 +72,12 @@ def add_entry(entry: Entry, path: Path | None = None) -> tuple[list[Entry], int]
     board = [e for e in read_leaderboard(path) if e.session != entry.session]
     board.append(entry)
     board.sort(key=lambda e: -e.survived_s)
+    from mimicry.io.atomic import write_json_atomic  # noqa: PLC0415
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"schema_version": LEADERBOARD_SCHEMA_VERSION,
-                                   "entries": [asdict(e) for e in board]}, indent=2) + "\n",
-                       encoding="utf-8")
-        os.replace(tmp, path)
+        write_json_atomic(path, {"schema_version": LEADERBOARD_SCHEMA_VERSION,
+                                 "entries": [asdict(e) for e in board]})
     except OSError as exc:
         raise InputError(f"cannot write the leaderboard {path}: {exc.strerror or exc}") from None
     return board, board.index(entry) + 1
