@@ -32,6 +32,7 @@ import numpy as np
 
 from mimicry.protocol.timeline import Trial
 from mimicry.core.check import check_number
+from mimicry.core.robust import robust_location_scale
 
 #: The conditions of the yawn demo.
 YAWN_CONDITION, CONTROL_CONDITION = "yawn", "talk"
@@ -161,14 +162,15 @@ def yawn_episodes(t: np.ndarray, jaw: np.ndarray, threshold: float, min_duration
 
 
 def fisher_one_sided(a: int, n_a: int, b: int, n_b: int) -> float:
-    """P(X >= a) for X ~ Hypergeometric(n_a + n_b, n_a, a + b): Fisher's exact test."""
-    k = a + b
-    total = math.comb(n_a + n_b, k)
-    if total == 0:
-        return float("nan")
-    hits = sum(math.comb(n_a, x) * math.comb(n_b, k - x)
-               for x in range(a, min(n_a, k) + 1))
-    return hits / total
+    """P(X >= a) for X ~ Hypergeometric(n_a + n_b, n_a, a + b): Fisher's exact test.
+
+    :func:`scipy.stats.fisher_exact` on the table ``[[a, n_a - a], [b, n_b - b]]``,
+    ``alternative="greater"``.
+    """
+    from scipy import stats  # noqa: PLC0415
+
+    table = [[a, n_a - a], [b, n_b - b]]
+    return float(stats.fisher_exact(table, alternative="greater").pvalue)
 
 
 def _baseline(t, jaw, trials, calibration, config):
@@ -187,9 +189,8 @@ def _baseline(t, jaw, trials, calibration, config):
     vals = jaw[sel]
     if vals.size == 0:
         return math.nan, config.min_robust_sd, notes
-    med = float(np.median(vals))
-    sd = max(1.4826 * float(np.median(np.abs(vals - med))), config.min_robust_sd)
-    return med, sd, notes
+    med, sd = robust_location_scale(vals)
+    return med, max(sd, config.min_robust_sd), notes
 
 
 def analyze_yawns(t: np.ndarray, jaw: np.ndarray, trials: Sequence[Trial],
