@@ -81,7 +81,7 @@ def group_summary_text(agg: Aggregate) -> str:
     return "\n".join(lines)
 
 
-def _session_table(rows: Sequence[SessionRow]) -> str:
+def _session_table(rows: Sequence[SessionRow]) -> dict:
     body, classes = [], []
     for r in rows:
         v = r.values
@@ -99,7 +99,7 @@ def _session_table(rows: Sequence[SessionRow]) -> str:
                    row_classes=classes)
 
 
-def _stats_table(agg: Aggregate) -> str:
+def _stats_table(agg: Aggregate) -> list[tuple[str, str]]:
     it = agg.index
     rows = [("Sessions with an index", f"{it.n} of {len(agg.rows)}"),
             ("Mean index (95% CI)",
@@ -116,7 +116,7 @@ def _stats_table(agg: Aggregate) -> str:
              f"one-sided ({it.sign_flip_method}"
              + (f", {2 ** it.n:,} sign patterns)" if it.sign_flip_method == "exact" else ")")),
             ("People with index > 0", f"{it.n_positive} of {it.n}")]
-    return H.kv_table(rows)
+    return rows
 
 
 def group_report_html(agg: Aggregate, figures: dict[str, bytes]) -> str:
@@ -134,62 +134,55 @@ def group_report_html(agg: Aggregate, figures: dict[str, bytes]) -> str:
     if c is not None:
         cards.append(H.card("Score vs index (r)", fmt(c.pearson_r, "+.2f"),
                             f"Pearson, p = {fmt_p(c.pearson_p)}, n = {c.n}"))
-    body = [H.warnings_box(agg.warnings), "<div class='cards'>" + "".join(cards) + "</div>",
-            "<h2>What the group showed</h2>", H.summary_paragraphs(group_summary_text(agg)),
-            "<h2>Mimicry across people</h2>"]
-    if "index" in figures:
-        body.append(H.figure(
-            figures["index"], "Mimicry index of every session",
+    score = None
+    if c is not None:
+        rating = figures.get("rating")
+        score = {
+            "heading": agg.score_label[:1].upper() + agg.score_label[1:],
+            "question": (SELF_RATING_QUESTION if agg.score_label.startswith("self-rating")
+                         else ""),
+            "figure": rating and H.figure(rating, "Score against mimicry index",
+                                          "One dot per session; the dashed line is the "
+                                          "least-squares fit.", cls="half"),
+            "rows": [("Sessions with both", str(c.n)),
+                     ("Pearson r",
+                      f"{fmt(c.pearson_r, '+.2f')} (p = {fmt_p(c.pearson_p)}, two-sided)"),
+                     ("Spearman \u03c1",
+                      f"{fmt(c.spearman_rho, '+.2f')} (p = {fmt_p(c.spearman_p)}, two-sided)")],
+        }
+    index_png, curves_png = figures.get("index"), figures.get("curves")
+    return H.render(
+        "aggregate.html.j2",
+        title=f"Mimicry — group results ({it.n} sessions)",
+        subtitle="mimicry aggregate: per-session mimicry indices tested across people",
+        warnings=list(agg.warnings), cards=cards,
+        summary=H.summary_paragraphs(group_summary_text(agg)),
+        index_figure=index_png and H.figure(
+            index_png, "Mimicry index of every session",
             "One dot per session (orange: mimicry, blue: the opposite). The band is the 95% "
             "confidence interval of the group mean (the line). The test asks whether the "
             "people's indices are centred above 0; each session counts once, whatever its "
-            "length.", cls="half"))
-    body.append(_stats_table(agg))
-    body.append("<h2>Average response across people</h2>")
-    if "curves" in figures:
-        body.append(H.figure(
-            figures["curves"], "Response curves averaged over sessions",
+            "length.", cls="half"),
+        stats=_stats_table(agg),
+        curves=curves_png and H.figure(
+            curves_png, "Response curves averaged over sessions",
             "Each session's average response to each kind of face (baseline corrected: the "
             "change from the second before the face appeared), averaged over sessions; the "
             "shaded band is the 95% confidence interval over sessions. The dashed line marks "
-            "the stimulus onset."))
-    else:
-        body.append("<p>No session had curves to average.</p>")
-    body.append("<h2>Timing</h2>")
-    body.append(H.kv_table([
-        ("Sessions where the face followed the stimulus (positive peak, not at the edge)",
-         str(lag.n)),
-        ("Mean peak lag (95% CI)",
-         f"{fmt(lag.mean, '.2f')} s ({fmt(lag.ci_low, '.2f')} to {fmt(lag.ci_high, '.2f')} s)"
-         if lag.n else "–"),
-        ("SD of the lag across people", f"{fmt(lag.sd, '.2f')} s" if lag.n > 1 else "–"),
-        ("Sessions with a significant lag on their own", str(agg.n_significant_lag)),
-    ]))
-    if c is not None:
-        body.append(f"<h2>{H.esc(agg.score_label[:1].upper() + agg.score_label[1:])} "
-                    f"and mimicry</h2>")
-        if agg.score_label.startswith("self-rating"):
-            body.append(f"<p class='explain'>The app asks at the end of a session: "
-                        f"\u201c{H.esc(SELF_RATING_QUESTION)}\u201d (1 = not at all easily, "
-                        f"7 = very easily).</p>")
-        if "rating" in figures:
-            body.append(H.figure(figures["rating"], "Score against mimicry index",
-                                 "One dot per session; the dashed line is the least-squares "
-                                 "fit.", cls="half"))
-        body.append(H.kv_table([
-            ("Sessions with both", str(c.n)),
-            ("Pearson r", f"{fmt(c.pearson_r, '+.2f')} (p = {fmt_p(c.pearson_p)}, two-sided)"),
-            ("Spearman \u03c1", f"{fmt(c.spearman_rho, '+.2f')} (p = {fmt_p(c.spearman_p)}, "
-                                f"two-sided)"),
-        ]))
-    body += ["<h2>Sessions</h2>", _session_table(agg.rows),
-             "<p class='explain'>Grey rows have no mimicry index and are left out of the "
-             "statistics. Every column is in sessions.csv beside this report.</p>"]
-    footer = (f"Made by mimicry {H.esc(__version__)} from {len(agg.rows)} session folders. "
-              f"Numbers only: no image of any face. What every number means: docs/analysis.md.")
-    return H.page(f"Mimicry — group results ({it.n} sessions)",
-                  "mimicry aggregate: per-session mimicry indices tested across people",
-                  "".join(body), footer)
+            "the stimulus onset."),
+        timing=[
+            ("Sessions where the face followed the stimulus (positive peak, not at the edge)",
+             str(lag.n)),
+            ("Mean peak lag (95% CI)",
+             f"{fmt(lag.mean, '.2f')} s ({fmt(lag.ci_low, '.2f')} to {fmt(lag.ci_high, '.2f')} s)"
+             if lag.n else "–"),
+            ("SD of the lag across people", f"{fmt(lag.sd, '.2f')} s" if lag.n > 1 else "–"),
+            ("Sessions with a significant lag on their own", str(agg.n_significant_lag)),
+        ],
+        score=score, sessions=_session_table(agg.rows),
+        footer=(f"Made by mimicry {__version__} from {len(agg.rows)} session folders. "
+                f"Numbers only: no image of any face. What every number means: "
+                f"docs/analysis.md."))
 
 
 def draw_group_figures(agg: Aggregate) -> dict[str, bytes]:

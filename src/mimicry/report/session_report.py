@@ -144,14 +144,14 @@ def _meta_rows(meta: dict) -> list[tuple[str, str]]:
     return rows
 
 
-def _cards(res, quality) -> str:
+def _cards(res, quality) -> list[dict]:
     cong, xc = res.congruence, res.xcorr
     tone = {"mimicry": "good", "opposite": "bad"}.get(res.conclusion, "plain")
     lag = None
     if np.isfinite(xc.p_value_two_sided) and xc.p_value_two_sided < res.config.alpha:
         lag = xc.peak_lag_s
     n_hs = cong.n_valid.get("happy", 0) + cong.n_valid.get("sad", 0)
-    return "<div class='cards'>" + "".join([
+    return [
         H.card("Conclusion", CONCLUSION_WORDS.get(res.conclusion, res.conclusion),
                tone=tone),
         H.card("Mimicry index", fmt(cong.index, "+.2f"), "SD units; > 0 = mimicry"),
@@ -162,10 +162,10 @@ def _cards(res, quality) -> str:
                f"not significant (peak {fmt(xc.peak_lag_s)} s)"),
         H.card("Trials used", f"{res.n_valid} of {len(res.trials)}", f"{n_hs} happy + sad"),
         H.card("Face tracked", f"{fmt(quality.face_frames_pct, '.0f')}%", "of all frames"),
-    ]) + "</div>"
+    ]
 
 
-def _trial_table(rows) -> str:
+def _trial_table(rows) -> dict:
     body, classes = [], []
     for r in rows:
         body.append([r["trial"], H.dot(r["condition"]), r["stimulus_id"] or "–",
@@ -212,44 +212,38 @@ def session_report_html(analysis: SessionAnalysis, figures: dict[str, bytes], qu
     source_name = Path(str(source["name"])).name if source.get("name") else None
     sub = " · ".join(str(x) for x in (meta.get("started_at"), meta.get("protocol"), source_name,
                                        f"status: {session.status}") if x)
-    notes = list(analysis.warnings) + list(res.notes)
-    body = [H.warnings_box(notes), _cards(res, quality),
-            "<h2>What happened</h2>", H.summary_paragraphs(plain_summary(res))]
-    body += ["<h2>Average response to each kind of face</h2>"]
-    if "curves" in figures:
-        body.append(H.figure(
-            figures["curves"], "Trial-averaged response curves per condition",
+    rows = trial_rows(res)
+    curves = figures.get("curves")
+    return H.render(
+        "session.html.j2",
+        title=f"Mimicry report — {analysis.label}", subtitle=sub,
+        notes=list(analysis.warnings) + list(res.notes), cards=_cards(res, quality),
+        summary=H.summary_paragraphs(plain_summary(res)),
+        curves=curves and H.figure(
+            curves, "Trial-averaged response curves per condition",
             "Each line is the average over trials of one kind of face, as the change from "
             "the second before the face appeared (baseline corrected); the shaded band around "
             "it is the 95% confidence interval over trials. The dashed line marks the stimulus "
             "onset, the grey area the time the face showed its expression. Mimicry shows as "
-            "the orange line rising in the smile panel and the blue one in the sad-brow panel."))
-    else:
-        body.append("<p>No trial had a face before and during the stimulus, so there is no "
-                    "curve to draw.</p>")
-    body += ["<h2>Does the face follow the stimulus in time?</h2>", H.figure(
-        figures["xcorr"], "Cross-correlogram of the stimulus and the face",
-        f"The correlation between the stimulus (+ happy, − sad) and the face's valence "
-        f"(smile minus sad brow), with the face shifted by each lag. The peak is at "
-        f"{fmt(xc.peak_lag_s)} s (r = {fmt(xc.peak_r, '+.2f')}; two-sided p = "
-        f"{fmt_p(xc.p_value_two_sided)}, smallest possible {fmt_p(xc.p_floor)}). The grey band "
-        f"holds 95% of the correlations when the happy and sad labels are shuffled "
-        f"(surrogate sessions): a curve inside it is what chance gives.", cls="half")]
-    rows = trial_rows(res)
-    body += ["<h2>Every trial</h2>", H.figure(
-        figures["trials"], "Mean response of each trial",
-        "One dot per usable trial: its mean response from 0.5 s after onset to 0.5 s after "
-        "the face began to return to neutral; the bar is the mean. Left-out trials are listed "
-        "in the table only."), _trial_table(rows)]
-    body += ["<h2>Data quality</h2>", H.kv_table(_quality_rows(quality, res))]
-    body += ["<h2>About this session</h2>",
-             H.kv_table(_meta_rows(meta) if meta else [("session.json", "not found")])]
-    footer = (f"Made by mimicry {H.esc(__version__)} (analysis version "
-              f"{H.esc(_analysis_version())}) from "
-              f"{H.esc(session.path)}. Numbers only: this report holds no image of the face. "
-              f"What every number means: docs/analysis.md.")
-    who = analysis.label
-    return H.page(f"Mimicry report — {who}", sub, "".join(body), footer)
+            "the orange line rising in the smile panel and the blue one in the sad-brow panel."),
+        xcorr=H.figure(
+            figures["xcorr"], "Cross-correlogram of the stimulus and the face",
+            f"The correlation between the stimulus (+ happy, − sad) and the face's valence "
+            f"(smile minus sad brow), with the face shifted by each lag. The peak is at "
+            f"{fmt(xc.peak_lag_s)} s (r = {fmt(xc.peak_r, '+.2f')}; two-sided p = "
+            f"{fmt_p(xc.p_value_two_sided)}, smallest possible {fmt_p(xc.p_floor)}). The grey "
+            f"band holds 95% of the correlations when the happy and sad labels are shuffled "
+            f"(surrogate sessions): a curve inside it is what chance gives.", cls="half"),
+        trials=H.figure(
+            figures["trials"], "Mean response of each trial",
+            "One dot per usable trial: its mean response from 0.5 s after onset to 0.5 s after "
+            "the face began to return to neutral; the bar is the mean. Left-out trials are "
+            "listed in the table only."),
+        trial_table=_trial_table(rows), quality=_quality_rows(quality, res),
+        meta=_meta_rows(meta) if meta else [("session.json", "not found")],
+        footer=(f"Made by mimicry {__version__} (analysis version {_analysis_version()}) from "
+                f"{session.path}. Numbers only: this report holds no image of the face. "
+                f"What every number means: docs/analysis.md."))
 
 
 def _analysis_version() -> str:
