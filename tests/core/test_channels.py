@@ -53,3 +53,78 @@ def _rot(yaw=0.0, pitch=0.0, roll=0.0):
 def test_pose_round_trip_magnitudes(yaw, pitch, roll):
     got = pose_from_matrix(_rot(yaw, -pitch, roll))
     assert got == pytest.approx((yaw, pitch, roll), abs=1e-6)
+
+
+# --- The channel registry: one entry per channel, every list derived from it ---
+
+def test_derived_lists_keep_their_order():
+    from mimicry.analysis.config import ANALYSIS_CHANNELS, INDEX_CHANNELS, SAD_COMPOSITE
+    from mimicry.analysis.offline import TRIAL_CSV_CHANNELS
+    from mimicry.core.channels import SAD_CHANNELS
+    from mimicry.io.formats import FRAME_COLUMNS
+
+    assert CHANNELS == ("smile", "frown", "brow_lower", "brow_raise_inner", "cheek_raise",
+                        "jaw_open", "blink", "valence")
+    assert SAD_CHANNELS == ("brow_raise_inner", "frown")
+    assert SAD_COMPOSITE == "sad_composite"
+    assert ANALYSIS_CHANNELS == CHANNELS + ("sad_composite",)
+    assert INDEX_CHANNELS == {"smile": 1.0, "sad_composite": -1.0}
+    assert TRIAL_CSV_CHANNELS == ("smile", "brow_raise_inner", "frown", "sad_composite",
+                                  "valence", "cheek_raise", "brow_lower", "jaw_open", "blink")
+    assert FRAME_COLUMNS[4:4 + len(CHANNELS)] == CHANNELS
+    assert FRAME_COLUMNS[4 + len(CHANNELS)] == "yaw"
+
+
+@pytest.fixture
+def extra_channel():
+    """Register a ``lip_press`` channel (AU24) for one test, then restore the registry."""
+    from mimicry.core import channels
+
+    idx = (BLENDSHAPE_INDEX["mouthPressLeft"], BLENDSHAPE_INDEX["mouthPressRight"])
+    saved = list(channels.REGISTRY)
+    channels.REGISTRY.append(channels.Channel(
+        "lip_press", "AU24", lambda b, done: float((b[idx[0]] + b[idx[1]]) / 2.0)))
+    channels.rebuild()
+    try:
+        yield "lip_press"
+    finally:
+        channels.REGISTRY[:] = saved
+        channels.rebuild()
+
+
+def test_an_extra_channel_flows_everywhere(extra_channel, tmp_path):
+    from mimicry.analysis import config, offline
+    from mimicry.core import channels
+    from mimicry.io import formats, writers
+    from mimicry.simulate.signal import VirtualParticipant, make_schedule, simulate_frames
+
+    name = extra_channel
+    assert name in channels.CHANNELS and name in config.ANALYSIS_CHANNELS
+    assert compute_channels(_bs(mouthPressLeft=0.4, mouthPressRight=0.2))[name] == \
+        pytest.approx(0.3)
+    # frames.csv columns (the writer reads formats.FRAME_COLUMNS)
+    assert name in formats.FRAME_COLUMNS and writers.FRAME_COLUMNS is formats.FRAME_COLUMNS
+    assert formats.FRAME_COLUMNS.index(name) < formats.FRAME_COLUMNS.index("yaw")
+
+    sch = make_schedule(3, seed=1)
+    frames = simulate_frames(sch.trials, VirtualParticipant(), seed=2)
+    assert name in frames.channels and np.isfinite(frames.channels[name]).any()
+    result = offline.analyze_session(frames, sch.events)
+
+    # trials.csv columns and rows
+    cols = [f"{name}_{m}" for m in ("mean", "peak", "latency_s")]
+    assert set(cols) <= set(offline.TRIAL_CSV_COLUMNS)
+    rows = offline.trial_rows(result)
+    assert rows and all(set(cols) <= set(r) for r in rows)
+    assert list(rows[0]) == list(offline.TRIAL_CSV_COLUMNS)
+    # summary.json channels
+    assert name in offline.summary_dict(result)["channels"]
+
+
+def test_registry_is_restored_after_the_extra_channel():
+    from mimicry.analysis import offline
+    from mimicry.io import formats
+
+    assert "lip_press" not in CHANNELS
+    assert not any(c.startswith("lip_press") for c in formats.FRAME_COLUMNS)
+    assert not any(c.startswith("lip_press") for c in offline.TRIAL_CSV_COLUMNS)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, fields
 
-from mimicry.core.channels import CHANNELS
+from mimicry.core import channels as _channels
 from mimicry.core.check import check_int, check_range, invalid
 from mimicry.core.errors import ConfigError
 
@@ -18,15 +18,15 @@ from mimicry.core.errors import ConfigError
 ANALYSIS_VERSION = 1
 
 #: The sad composite: the term that valence subtracts, clip(brow_raise_inner + frown, 0, 1).
-SAD_COMPOSITE = "sad_composite"
+SAD_COMPOSITE = _channels.SAD_COMPOSITE
 
 #: Every channel the analysis reports: the tracker's channels plus the sad composite.
-ANALYSIS_CHANNELS: tuple[str, ...] = CHANNELS + (SAD_COMPOSITE,)
+ANALYSIS_CHANNELS: tuple[str, ...] = _channels.ANALYSIS_CHANNELS
 
 #: Channels that make up the mimicry index, with the sign of "congruent":
 #: smile should be larger at happy faces (+1), the sad composite at sad faces (-1
-#: on the happy-minus-sad difference).
-INDEX_CHANNELS: dict[str, float] = {"smile": 1.0, SAD_COMPOSITE: -1.0}
+#: on the happy-minus-sad difference). Both derived from the channel registry.
+INDEX_CHANNELS: dict[str, float] = _channels.INDEX_CHANNELS
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from typing import Collection, Sequence
 import numpy as np
 
 from mimicry._version import __version__
+from mimicry.core import channels as _channels
 from mimicry.core.messages import StimulusEvent
 from mimicry.io.tables import FramesTable
 from mimicry.protocol.timeline import Trial, trials_from_events
@@ -23,15 +24,20 @@ from mimicry.analysis.stats import CongruenceResult, conclude, congruence_test
 from mimicry.analysis.trials import TrialResult, responded_counts, trial_responses
 from mimicry.analysis.xcorr import XcorrResult, lagged_xcorr
 
-#: Channels written to trials.csv, in column order.
-TRIAL_CSV_CHANNELS: tuple[str, ...] = (
-    "smile", "brow_raise_inner", "frown", SAD_COMPOSITE, "valence", "cheek_raise",
-    "brow_lower", "jaw_open", "blink")
+#: Channels written to trials.csv, in column order (from the channel registry).
+TRIAL_CSV_CHANNELS: tuple[str, ...] = _channels.TRIAL_CSV_CHANNELS
+TRIAL_CSV_COLUMNS: tuple[str, ...] = ()
 
-TRIAL_CSV_COLUMNS: tuple[str, ...] = (
-    ("trial", "condition", "stimulus_id", "onset_s", "offset_s", "valid", "invalid_reason",
-     "face_frames_pct", "baseline_source")
-    + tuple(f"{ch}_{m}" for ch in TRIAL_CSV_CHANNELS for m in ("mean", "peak", "latency_s")))
+
+def _derive() -> dict:
+    return {"TRIAL_CSV_COLUMNS": (
+        ("trial", "condition", "stimulus_id", "onset_s", "offset_s", "valid", "invalid_reason",
+         "face_frames_pct", "baseline_source")
+        + tuple(f"{ch}_{m}" for ch in _channels.TRIAL_CSV_CHANNELS
+                for m in ("mean", "peak", "latency_s")))}
+
+
+_channels.derived(globals(), _derive)
 
 
 @dataclass(frozen=True)
@@ -282,7 +288,7 @@ def summary_dict(result: SessionResult) -> dict:
         counts = responded_counts(result.trials, ch)
         lat = [r.latency_s[j] for r in result.trials
                if r.valid and np.isfinite(r.latency_s[j])
-               and r.condition == ("sad" if ch in ("brow_raise_inner", "frown", SAD_COMPOSITE)
+               and r.condition == ("sad" if ch in _channels.SAD_LATENCY_CHANNELS
                                    else "happy")]
         channels[ch] = {
             "g_happy_vs_sad": _num(cong.channel_g[ch]["happy_vs_sad"]),

@@ -3,6 +3,10 @@
 Each channel is named for the facial action it stands for. The formulas are
 the README's (section "Expression channels"); keep the two in step.
 
+Each channel is one :class:`Channel` entry in :data:`REGISTRY`; every channel
+list elsewhere (frames.csv, analysis, trials.csv, summary.json) is derived from
+it. After changing the registry at run time call :func:`rebuild`.
+
 =================  ========  ==========================================
 channel            FACS AU   formula (MediaPipe blendshapes)
 =================  ========  ==========================================
@@ -33,6 +37,11 @@ read against the person's own baseline.
 
 from __future__ import annotations
 
+import math
+import sys
+from dataclasses import dataclass
+from typing import Callable, Mapping
+
 import numpy as np
 
 BLENDSHAPE_NAMES: tuple[str, ...] = (
@@ -52,25 +61,166 @@ BLENDSHAPE_NAMES: tuple[str, ...] = (
 )
 BLENDSHAPE_INDEX: dict[str, int] = {n: i for i, n in enumerate(BLENDSHAPE_NAMES)}
 
-CHANNELS: tuple[str, ...] = (
-    "smile", "frown", "brow_lower", "brow_raise_inner", "cheek_raise", "jaw_open",
-    "blink", "valence",
-)
+def _mean_of(*names: str) -> Callable[[np.ndarray, Mapping[str, float]], float]:
+    idx = tuple(BLENDSHAPE_INDEX[n] for n in names)
 
-#: Channels that show sadness on a webcam (see module docstring).
-SAD_CHANNELS: tuple[str, ...] = ("brow_raise_inner", "frown")
+    def compute(b: np.ndarray, done: Mapping[str, float]) -> float:
+        return float(sum(b[i] for i in idx) / len(idx))
+    return compute
 
-_PAIRS = {
-    "smile": ("mouthSmileLeft", "mouthSmileRight"),
-    "frown": ("mouthFrownLeft", "mouthFrownRight"),
-    "brow_lower": ("browDownLeft", "browDownRight"),
-    "brow_raise_inner": ("browInnerUp",),
-    "jaw_open": ("jawOpen",),
-    "blink": ("eyeBlinkLeft", "eyeBlinkRight"),
-}
+
 _CHEEK = (BLENDSHAPE_INDEX["cheekSquintLeft"], BLENDSHAPE_INDEX["cheekSquintRight"])
 _EYE_SQUINT = (BLENDSHAPE_INDEX["eyeSquintLeft"], BLENDSHAPE_INDEX["eyeSquintRight"])
-_IDX = {ch: tuple(BLENDSHAPE_INDEX[n] for n in names) for ch, names in _PAIRS.items()}
+
+
+def _cheek_raise(b: np.ndarray, done: Mapping[str, float]) -> float:
+    cheek = (b[_CHEEK[0]] + b[_CHEEK[1]]) / 2.0
+    eye_squint = (b[_EYE_SQUINT[0]] + b[_EYE_SQUINT[1]]) / 2.0
+    return float(max(cheek, eye_squint))
+
+
+def _sad_term(done: Mapping[str, float]) -> float:
+    return min(max(done["brow_raise_inner"] + done["frown"], 0.0), 1.0)
+
+
+def _valence(b: np.ndarray, done: Mapping[str, float]) -> float:
+    return done["smile"] - _sad_term(done)
+
+
+@dataclass(frozen=True)
+class Channel:
+    """One expression channel: everything the rest of the code needs to know about it.
+
+    Parameters
+    ----------
+    name : str
+        Column name in ``frames.csv``, ``trials.csv`` and ``summary.json``.
+    action_unit : str
+        FACS action unit (documentation only).
+    compute : callable or None
+        ``compute(blendshapes, earlier)`` -> float, where ``earlier`` holds the
+        channels computed before this one (registry order). None for an
+        analysis-only channel (``tracked=False``), which the analysis computes.
+    tracked : bool
+        Computed per frame by the tracker (in :data:`CHANNELS` and ``frames.csv``).
+    analysed_in_trials : bool
+        Written to ``trials.csv`` (mean, peak and latency per trial).
+    trial_csv_position : float
+        Sort key of the channel's columns in ``trials.csv``.
+    sad : bool
+        Shows sadness on a webcam (:data:`SAD_CHANNELS`); its latency is read at
+        sad trials in ``summary.json``.
+    index_sign : float or None
+        Sign in the mimicry index (None: not part of it).
+    derived : bool
+        Computed from other channels, not an independent signal (the signal-level
+        virtual participant does not simulate it).
+    """
+
+    name: str
+    action_unit: str
+    compute: Callable[[np.ndarray, Mapping[str, float]], float] | None
+    tracked: bool = True
+    analysed_in_trials: bool = True
+    trial_csv_position: float = math.inf
+    sad: bool = False
+    index_sign: float | None = None
+    derived: bool = False
+
+
+#: The sad composite (analysis only): the term valence subtracts.
+SAD_COMPOSITE = "sad_composite"
+
+#: Every channel, in frames.csv / summary.json order. Tracked channels first;
+#: analysis-only ones (``tracked=False``) follow in :data:`ANALYSIS_CHANNELS`.
+REGISTRY: list[Channel] = [
+    Channel("smile", "AU12", _mean_of("mouthSmileLeft", "mouthSmileRight"),
+            trial_csv_position=0, index_sign=1.0),
+    Channel("frown", "AU15", _mean_of("mouthFrownLeft", "mouthFrownRight"),
+            trial_csv_position=2, sad=True),
+    Channel("brow_lower", "AU4", _mean_of("browDownLeft", "browDownRight"),
+            trial_csv_position=6),
+    Channel("brow_raise_inner", "AU1", _mean_of("browInnerUp"), trial_csv_position=1, sad=True),
+    Channel("cheek_raise", "AU6", _cheek_raise, trial_csv_position=5),
+    Channel("jaw_open", "AU26/27", _mean_of("jawOpen"), trial_csv_position=7),
+    Channel("blink", "AU45", _mean_of("eyeBlinkLeft", "eyeBlinkRight"), trial_csv_position=8),
+    Channel("valence", "--", _valence, trial_csv_position=4, derived=True),
+    Channel(SAD_COMPOSITE, "--", None, tracked=False, trial_csv_position=3, sad=True,
+            index_sign=-1.0, derived=True),
+]
+
+CHANNELS: tuple[str, ...] = ()
+SAD_CHANNELS: tuple[str, ...] = ()
+ANALYSIS_CHANNELS: tuple[str, ...] = ()
+TRIAL_CSV_CHANNELS: tuple[str, ...] = ()
+INDEX_CHANNELS: dict[str, float] = {}
+SAD_LATENCY_CHANNELS: tuple[str, ...] = ()
+_TRACKED: tuple[Channel, ...] = ()
+
+_DERIVED_HOOKS: list[tuple[dict, Callable[[], dict]]] = []
+
+
+def _derive() -> dict:
+    tracked = [c for c in REGISTRY if c.tracked]
+    analysis = tracked + [c for c in REGISTRY if not c.tracked]
+    return {
+        "_TRACKED": tuple(tracked),
+        #: Channels the tracker computes per frame (``frames.csv`` columns).
+        "CHANNELS": tuple(c.name for c in tracked),
+        #: Tracked channels that show sadness on a webcam (see module docstring).
+        "SAD_CHANNELS": tuple(c.name for c in sorted(
+            (c for c in tracked if c.sad), key=lambda c: c.trial_csv_position)),
+        #: Every channel the analysis reports: the tracker's plus analysis-only ones.
+        "ANALYSIS_CHANNELS": tuple(c.name for c in analysis),
+        #: Channels written to trials.csv, in column order.
+        "TRIAL_CSV_CHANNELS": tuple(c.name for c in sorted(
+            (c for c in analysis if c.analysed_in_trials), key=lambda c: c.trial_csv_position)),
+        #: Channels of the mimicry index with the sign of "congruent".
+        "INDEX_CHANNELS": {c.name: c.index_sign for c in sorted(
+            (c for c in analysis if c.index_sign is not None),
+            key=lambda c: c.trial_csv_position)},
+        #: Channels whose latency summary.json reads at sad trials.
+        "SAD_LATENCY_CHANNELS": tuple(c.name for c in analysis if c.sad),
+    }
+
+
+def derived(namespace: dict, fn: Callable[[], dict]) -> None:
+    """Set the module-level values ``fn()`` derives from the registry, now and on :func:`rebuild`.
+
+    Call as ``derived(globals(), _derive)`` in a module whose constants depend on
+    the registry.
+    """
+    namespace.update(fn())
+    _DERIVED_HOOKS.append((namespace, fn))
+
+
+def rebuild() -> None:
+    """Recompute every value derived from :data:`REGISTRY` after it changed.
+
+    Updates this module, the modules that called :func:`derived`, and every
+    ``from ... import NAME`` copy of a derived tuple or dict in ``mimicry``
+    modules.
+    """
+    swap: dict[int, object] = {}
+    keep = []  # old values stay alive so their ids are not reused meanwhile
+    for ns, fn in [(globals(), _derive)] + _DERIVED_HOOKS:
+        new = fn()
+        for k, v in new.items():
+            old = ns.get(k)
+            if isinstance(old, (tuple, dict)) and old and old is not v:
+                keep.append(old)
+                swap[id(old)] = v
+        ns.update(new)
+    for mod_name, mod in list(sys.modules.items()):
+        if mod is None or not (mod_name == "mimicry" or mod_name.startswith("mimicry.")):
+            continue
+        ns = vars(mod)
+        for k, v in list(ns.items()):
+            if isinstance(v, (tuple, dict)) and id(v) in swap:
+                ns[k] = swap[id(v)]
+
+
+globals().update(_derive())
 
 
 def compute_channels(blendshapes: np.ndarray) -> dict[str, float]:
@@ -86,13 +236,9 @@ def compute_channels(blendshapes: np.ndarray) -> dict[str, float]:
     dict of str to float
         One value per name in :data:`CHANNELS`.
     """
-    b = blendshapes
-    out = {ch: float(sum(b[i] for i in idx) / len(idx)) for ch, idx in _IDX.items()}
-    cheek = (b[_CHEEK[0]] + b[_CHEEK[1]]) / 2.0
-    eye_squint = (b[_EYE_SQUINT[0]] + b[_EYE_SQUINT[1]]) / 2.0
-    out["cheek_raise"] = float(max(cheek, eye_squint))
-    sad = min(max(out["brow_raise_inner"] + out["frown"], 0.0), 1.0)
-    out["valence"] = out["smile"] - sad
+    out: dict[str, float] = {}
+    for c in _TRACKED:
+        out[c.name] = c.compute(blendshapes, out)
     return out
 
 

@@ -30,7 +30,7 @@ from typing import Sequence
 
 import numpy as np
 
-from mimicry.core.channels import BLENDSHAPE_INDEX, BLENDSHAPE_NAMES, CHANNELS
+from mimicry.core.channels import BLENDSHAPE_INDEX, BLENDSHAPE_NAMES, REGISTRY
 from mimicry.core.check import check_int, check_option, check_range
 from mimicry.core.messages import StimulusEvent
 from mimicry.io.tables import FramesTable
@@ -245,10 +245,11 @@ def simulate_frames(
         t[1:] = np.maximum(t[1:], t[:-1] + 1e-4)
     dt = 1.0 / fps
 
-    names = CHANNELS[:-1]  # every channel but valence, which is derived
+    # Every tracked channel but the derived ones (valence), looked up by name.
+    names = tuple(c.name for c in REGISTRY if c.tracked and not c.derived)
     base = {**DEFAULT_BASELINE, **p.baseline}
-    x = np.array([base[ch] for ch in names], dtype=float)[None, :].repeat(n, axis=0)
-    scale = np.array([_NOISE_SCALE[ch] for ch in names])
+    x = np.array([base.get(ch, 0.0) for ch in names], dtype=float)[None, :].repeat(n, axis=0)
+    scale = np.array([_NOISE_SCALE.get(ch, 1.0) for ch in names])
     x += rng.normal(0.0, p.noise_sd, size=(n, len(names))) * scale
     x += _ar1(rng, n, len(names), p.drift_sd, float(np.exp(-dt / p.drift_tau_s))) * scale
 
