@@ -116,3 +116,30 @@ def _correlations(s_sum, s_sq, sr_sum, n, r_sum, r_sq):
     den[tiny] = np.nan
     num /= den
     return num
+
+
+def row_peaks(profiles: np.ndarray, dt: float, first_lag: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """The largest ``|r|`` of each row of lag profiles, refined by :func:`parabolic_peak`.
+
+    Parameters
+    ----------
+    profiles : ndarray, shape (n_windows, n_lags)
+        Correlation at each lag; column ``k`` is lag ``(k + first_lag) * dt``.
+    dt : float
+        Lag step, seconds.
+    first_lag : int
+        Lag of column 0, in steps (``-m`` for profiles over ``-m..m``).
+
+    Returns
+    -------
+    lag_s, value : ndarray, shape (n_windows,)
+        NaN for rows without any finite value.
+    """
+    lag = np.full(profiles.shape[0], np.nan)
+    val = np.full(profiles.shape[0], np.nan)
+    for i, row in enumerate(profiles):
+        if np.isfinite(row).any():
+            j = int(np.nanargmax(np.abs(row)))
+            off, v = parabolic_peak(row, j)
+            lag[i], val[i] = (j + first_lag + off) * dt, v
+    return lag, val

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mimicry.analysis.signals import _correlations, frame_period, parabolic_peak, resample
+from mimicry.analysis.signals import _correlations, frame_period, resample, row_peaks
 
 
 @dataclass(frozen=True)
@@ -75,17 +75,6 @@ def _window_profiles(s: np.ndarray, r: np.ndarray, ends: np.ndarray, n_win: int,
     return out
 
 
-def _peaks(prof: np.ndarray, dt: float) -> tuple[np.ndarray, np.ndarray]:
-    lag = np.full(prof.shape[0], np.nan)
-    val = np.full(prof.shape[0], np.nan)
-    for i, row in enumerate(prof):
-        if np.isfinite(row).any():
-            j = int(np.nanargmax(np.abs(row)))
-            off, v = parabolic_peak(row, j)
-            lag[i], val[i] = (j + off) * dt, v
-    return lag, val
-
-
 def windowed_xcorr(
     t: np.ndarray,
     stimulus: np.ndarray,
@@ -131,7 +120,7 @@ def windowed_xcorr(
     first_end = n_win + m_lags - 1
     ends = np.arange(first_end, grid.size, max(1, int(round(step_s / dt))))
     prof = _window_profiles(s, r, ends, n_win, m_lags)
-    lag, val = _peaks(prof, dt)
+    lag, val = row_peaks(prof, dt)
     return WindowedXcorr(grid[ends], lags_s, prof, lag, val)
 
 
@@ -163,5 +152,5 @@ def recent_xcorr(
     if n_win < 3:
         return LagProfile(lags_s, np.full(m_lags + 1, np.nan), np.nan, np.nan, float(t[-1]))
     prof = _window_profiles(s, r, np.array([grid.size - 1]), n_win, m_lags)
-    lag, val = _peaks(prof, dt)
+    lag, val = row_peaks(prof, dt)
     return LagProfile(lags_s, prof[0], float(lag[0]), float(val[0]), float(t[-1]))

@@ -59,10 +59,10 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from mimicry.activities.dyad.profiles import _peak_rows, _two_sided_profiles, recent_dyad_xcorr
+from mimicry.activities.dyad.profiles import _two_sided_profiles, recent_dyad_xcorr
 from mimicry.activities.dyad.surrogates import (_block_bootstrap_lags, _lag_index, _phase_surrogate_max,
                                                 circular_xcorr)
-from mimicry.analysis.signals import frame_period, moving_mean, parabolic_peak, resample
+from mimicry.analysis.signals import frame_period, moving_mean, parabolic_peak, resample, row_peaks
 from mimicry.core.channels import CHANNELS
 
 __all__ = ["SIDES", "DyadConfig", "DyadResult", "analyze_dyad_arrays", "analyze_dyad_session",
@@ -338,7 +338,7 @@ def _windows(grid, a, b, dt, m, config) -> dict:
     step = max(1, n_win // 2)
     ends = np.arange(n_win + m - 1, grid.size, step)
     prof = _two_sided_profiles(a, b, ends, n_win, m)
-    lag, val = _peak_rows(prof, m, dt)
+    lag, val = row_peaks(prof, dt, first_lag=-m)
     return {"window_s": config.window_s, "t_end": [round(float(v), 3) for v in grid[ends]],
             "peak_lag_s": [_num(v) for v in lag], "peak_r": [_num(v) for v in val]}
 

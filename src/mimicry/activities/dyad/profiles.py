@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from mimicry.analysis.xcorr_windowed import LagProfile, _window_profiles
-from mimicry.analysis.signals import frame_period, parabolic_peak, resample
+from mimicry.analysis.signals import frame_period, resample, row_peaks
 
 
 def _two_sided_profiles(a, b, ends, n_win, m):
@@ -13,17 +13,6 @@ def _two_sided_profiles(a, b, ends, n_win, m):
     pos = _window_profiles(a, b, ends, n_win, m)    # corr(a[j - L], b[j]): b follows a
     neg = _window_profiles(b, a, ends, n_win, m)    # corr(b[j - L], a[j]): a follows b
     return np.concatenate([neg[:, :0:-1], pos], axis=1)
-
-
-def _peak_rows(prof, m, dt):
-    lag = np.full(prof.shape[0], np.nan)
-    val = np.full(prof.shape[0], np.nan)
-    for i, row in enumerate(prof):
-        if np.isfinite(row).any():
-            j = int(np.nanargmax(np.abs(row)))
-            off, v = parabolic_peak(row, j)
-            lag[i], val[i] = (j - m + off) * dt, v
-    return lag, val
 
 
 def recent_dyad_xcorr(t: np.ndarray, left: np.ndarray, right: np.ndarray,
@@ -60,5 +49,5 @@ def recent_dyad_xcorr(t: np.ndarray, left: np.ndarray, right: np.ndarray,
     if n_win < 3:
         return LagProfile(lags_s, np.full(2 * m + 1, np.nan), np.nan, np.nan, float(t[-1]))
     prof = _two_sided_profiles(a, b, np.array([grid.size - 1]), n_win, m)
-    lag, val = _peak_rows(prof, m, dt)
+    lag, val = row_peaks(prof, dt, first_lag=-m)
     return LagProfile(lags_s, prof[0], float(lag[0]), float(val[0]), float(t[-1]))
