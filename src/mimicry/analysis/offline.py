@@ -19,25 +19,17 @@ from mimicry.io.tables import FramesTable
 from mimicry.protocol.timeline import Trial, trials_from_events
 from mimicry.analysis.baseline import (MAX_CALIBRATION_S, Baseline, calibration_period, channel_matrix,
                        choose_baseline)
-from mimicry.analysis.config import ANALYSIS_CHANNELS, ANALYSIS_VERSION, SAD_COMPOSITE, AnalysisConfig
+from mimicry.analysis.config import ANALYSIS_CHANNELS, ANALYSIS_VERSION, AnalysisConfig
 from mimicry.analysis.stats import CongruenceResult, conclude, congruence_test
 from mimicry.analysis.trials import TrialResult, responded_counts, trial_responses
 from mimicry.analysis.xcorr import XcorrResult, lagged_xcorr
 
 #: Channels written to trials.csv, in column order (from the channel registry).
 TRIAL_CSV_CHANNELS: tuple[str, ...] = _channels.TRIAL_CSV_CHANNELS
-TRIAL_CSV_COLUMNS: tuple[str, ...] = ()
-
-
-def _derive() -> dict:
-    return {"TRIAL_CSV_COLUMNS": (
-        ("trial", "condition", "stimulus_id", "onset_s", "offset_s", "valid", "invalid_reason",
-         "face_frames_pct", "baseline_source")
-        + tuple(f"{ch}_{m}" for ch in _channels.TRIAL_CSV_CHANNELS
-                for m in ("mean", "peak", "latency_s")))}
-
-
-_channels.derived(globals(), _derive)
+TRIAL_CSV_COLUMNS: tuple[str, ...] = (
+    ("trial", "condition", "stimulus_id", "onset_s", "offset_s", "valid", "invalid_reason",
+     "face_frames_pct", "baseline_source")
+    + tuple(f"{ch}_{m}" for ch in TRIAL_CSV_CHANNELS for m in ("mean", "peak", "latency_s")))
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ the README's (section "Expression channels"); keep the two in step.
 
 Each channel is one :class:`Channel` entry in :data:`REGISTRY`; every channel
 list elsewhere (frames.csv, analysis, trials.csv, summary.json) is derived from
-it. After changing the registry at run time call :func:`rebuild`.
+it when those modules are imported: an extension adds a channel with
+:func:`register` before importing the rest of ``mimicry``.
 
 =================  ========  ==========================================
 channel            FACS AU   formula (MediaPipe blendshapes)
@@ -38,7 +39,6 @@ read against the person's own baseline.
 from __future__ import annotations
 
 import math
-import sys
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
@@ -157,9 +157,6 @@ INDEX_CHANNELS: dict[str, float] = {}
 SAD_LATENCY_CHANNELS: tuple[str, ...] = ()
 _TRACKED: tuple[Channel, ...] = ()
 
-_DERIVED_HOOKS: list[tuple[dict, Callable[[], dict]]] = []
-
-
 def _derive() -> dict:
     tracked = [c for c in REGISTRY if c.tracked]
     analysis = tracked + [c for c in REGISTRY if not c.tracked]
@@ -184,40 +181,15 @@ def _derive() -> dict:
     }
 
 
-def derived(namespace: dict, fn: Callable[[], dict]) -> None:
-    """Set the module-level values ``fn()`` derives from the registry, now and on :func:`rebuild`.
+def register(channel: Channel) -> None:
+    """Add a channel to the registry and recompute this module's lists.
 
-    Call as ``derived(globals(), _derive)`` in a module whose constants depend on
-    the registry.
+    Modules that derive constants from the registry (``io.formats``,
+    ``analysis.offline``, ``analysis.config``) read it when they are imported, so an
+    extension registers its channels before importing the rest of ``mimicry``.
     """
-    namespace.update(fn())
-    _DERIVED_HOOKS.append((namespace, fn))
-
-
-def rebuild() -> None:
-    """Recompute every value derived from :data:`REGISTRY` after it changed.
-
-    Updates this module, the modules that called :func:`derived`, and every
-    ``from ... import NAME`` copy of a derived tuple or dict in ``mimicry``
-    modules.
-    """
-    swap: dict[int, object] = {}
-    keep = []  # old values stay alive so their ids are not reused meanwhile
-    for ns, fn in [(globals(), _derive)] + _DERIVED_HOOKS:
-        new = fn()
-        for k, v in new.items():
-            old = ns.get(k)
-            if isinstance(old, (tuple, dict)) and old and old is not v:
-                keep.append(old)
-                swap[id(old)] = v
-        ns.update(new)
-    for mod_name, mod in list(sys.modules.items()):
-        if mod is None or not (mod_name == "mimicry" or mod_name.startswith("mimicry.")):
-            continue
-        ns = vars(mod)
-        for k, v in list(ns.items()):
-            if isinstance(v, (tuple, dict)) and id(v) in swap:
-                ns[k] = swap[id(v)]
+    REGISTRY.append(channel)
+    globals().update(_derive())
 
 
 globals().update(_derive())

@@ -19,21 +19,14 @@ POSE_COLUMNS: tuple[str, ...] = ("yaw", "pitch", "roll")
 BLENDSHAPE_COLUMNS: tuple[str, ...] = tuple(f"bs_{n}" for n in BLENDSHAPE_NAMES)
 STIMULUS_COLUMNS: tuple[str, ...] = ("trial", "condition", "stimulus_id", "stimulus_intensity")
 
-FRAME_COLUMNS: tuple[str, ...] = ()
-
-
-def _derive() -> dict:
-    return {"FRAME_COLUMNS": (
-        ("t", "frame", "face_id", "face_detected")
-        + _channels.CHANNELS
-        + POSE_COLUMNS
-        + ("source",)
-        + BLENDSHAPE_COLUMNS
-        + STIMULUS_COLUMNS
-    )}
-
-
-_channels.derived(globals(), _derive)
+FRAME_COLUMNS: tuple[str, ...] = (
+    ("t", "frame", "face_id", "face_detected")
+    + _channels.CHANNELS
+    + POSE_COLUMNS
+    + ("source",)
+    + BLENDSHAPE_COLUMNS
+    + STIMULUS_COLUMNS
+)
 
 EVENT_COLUMNS: tuple[str, ...] = ("t", "event", "trial", "condition", "stimulus_id", "detail")
 
