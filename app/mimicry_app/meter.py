@@ -34,7 +34,7 @@ class MimicryMeter(QFrame):
         grid.setContentsMargins(16, 10, 16, 10)
         grid.setHorizontalSpacing(24)
         grid.setVerticalSpacing(2)
-        self.title = _label("Mimicry index", theme.BASE_FONT_PT + 2, bold=True,
+        self.title = _label("Smile: happy \N{MINUS SIGN} sad", theme.BASE_FONT_PT + 2, bold=True,
                             colour=theme.MUTED_TEXT)
         self.lag_title = _label("Lag", theme.BASE_FONT_PT + 2, bold=True, colour=theme.MUTED_TEXT)
         self.index = _label(DASH, theme.METER_NUMBER_PT, bold=True, colour=theme.ACCENT)

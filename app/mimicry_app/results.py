@@ -271,7 +271,8 @@ class ResultsPage(QWidget):
         text = outcome.summary_text
         if not text and outcome.last_reading is not None:
             r = outcome.last_reading
-            text = (f"Mimicry index {r.index_text} after {r.n_trials} faces. {r.chance_text}\n"
+            text = (f"Smile at happy minus sad faces {r.index_text} after {r.n_trials} faces. "
+                    f"{r.chance_text}\n"
                     f"(Recording was off, so this is the live estimate only.)")
         self.summary.setText(summary_html(text) if text else
                              "No trial was completed, so there is nothing to summarise.")

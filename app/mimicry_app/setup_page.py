@@ -132,6 +132,14 @@ class SetupPage(QWidget):
         self.classroom.setChecked(settings.classroom)
         form.addRow("Classroom", self.classroom)
 
+        self.expressions = QCheckBox("Ask for a wide smile and a sad face first")
+        self.expressions.setToolTip("After the calm start the screen asks for the widest smile "
+                                    "and a sad face, a few seconds each, so the results can be "
+                                    "put as a share of this person\N{RIGHT SINGLE QUOTATION MARK}s "
+                                    "own range. Untick to skip it.")
+        self.expressions.setChecked(settings.expression_calibration)
+        form.addRow("Expression range", self.expressions)
+
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(card, 10)
@@ -337,7 +345,8 @@ class SetupPage(QWidget):
             source=self.source_spec(), protocol=self.protocol_spec(),
             participant=self.participant.text().strip() or "anonymous",
             out_dir=self.out_dir.text().strip(), record=self.record.isChecked(),
-            paced=self.paced, model=self.model)
+            paced=self.paced, model=self.model,
+            expression_calibration=self.expressions.isChecked())
 
     def request_start(self) -> None:
         self.show_error("")
@@ -347,4 +356,5 @@ class SetupPage(QWidget):
         return AppSettings(source=self.source_spec(), protocol=self.protocol_spec(),
                            out_dir=self.out_dir.text().strip(),
                            participant=self.participant.text().strip(),
-                           record=self.record.isChecked(), classroom=self.classroom.isChecked())
+                           record=self.record.isChecked(), classroom=self.classroom.isChecked(),
+                           expression_calibration=self.expressions.isChecked())

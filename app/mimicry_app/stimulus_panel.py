@@ -48,8 +48,9 @@ class StimulusFrame:
     image : QImage
         RGB, square.
     kind : str
-        ``calibration``, ``break``, ``iti``, ``trial``, ``end`` (protocol) or
-        ``waiting`` (free run).
+        ``calibration``, ``expression`` (the posed smile / sad face and their
+        relaxes; the instruction is in the image), ``break``, ``iti``,
+        ``trial``, ``end`` (protocol) or ``waiting`` (free run).
     trial : Trial or None
     calibration_left_s : float
         Seconds of calibration left (0 after it).

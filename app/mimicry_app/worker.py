@@ -140,7 +140,7 @@ class SessionWorker(QThread):
 
                 src.set_trials(prompt_trials(self.plan.capture))
             if self.plan.schedule is not None:
-                src.set_trials(self.plan.schedule.trials)  # it watches the protocol too
+                src.watch(self.plan.schedule)  # it watches the protocol too
             self._demo = src
             return src
         if kind == "camera":

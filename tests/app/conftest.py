@@ -114,12 +114,17 @@ def participant_video(request, tmp_path_factory) -> Path:
     cache_plugin = getattr(request.config, "cache", None)  # absent with -p no:cacheprovider
     cache = (Path(cache_plugin.mkdir("mimicry_app_participant")) if cache_plugin is not None
              else tmp_path_factory.mktemp("participant"))
+    from mimicry.protocol.schedule import build_schedule
+
     stamp = cache / "params.json"
     video = cache / "participant.mp4"
-    if video.is_file() and stamp.is_file() and json.loads(stamp.read_text()) == params:
+    # The schedule is part of the key: a change to the order sampler renews the video.
+    key = {**params, "events": [repr(e) for e in
+                                build_schedule(load_protocol("quick"), params["seed"]).events()]}
+    if video.is_file() and stamp.is_file() and json.loads(stamp.read_text()) == key:
         return video
     simulate_participant(load_protocol("quick"), cache, jobs=2, **params)
-    stamp.write_text(json.dumps(params))
+    stamp.write_text(json.dumps(key))
     return video
 
 

@@ -75,7 +75,7 @@ def _protocol_video(tmp_path_factory, name, text, gain):
     proto = folder / f"{name}.toml"
     proto.write_text(text, encoding="utf-8")
     simulate_participant(load_protocol(str(proto)), folder / "sim", delay_s=0.6, gain=gain,
-                         fps=15.0, size_px=240, jobs=2)
+                         fps=15.0, size_px=240, jobs=2, seed=1)
     return proto, folder / "sim" / "participant.mp4"
 
 

@@ -59,3 +59,22 @@ def test_bad_settings_file_is_reported_in_the_status_bar(make_window, qtbot, tmp
     assert opts.settings == AppSettings() and opts.settings_problem
     w = make_window(settings=opts.settings, settings_problem=opts.settings_problem)
     assert "settings not used" in w.statusBar().currentMessage()
+
+
+def test_expression_checkbox_goes_into_the_request_and_is_remembered(make_window, qtbot):
+    from mimicry.runtime.settings import load_settings, save_settings
+
+    w = make_window()
+    box = w.setup.expressions
+    assert box.text() == "Ask for a wide smile and a sad face first"
+    assert box.isChecked() and box.isVisibleTo(w)  # on by default
+    assert w.setup.request().expression_calibration is True
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton)
+    assert not box.isChecked()
+    assert w.setup.request().expression_calibration is False
+    assert w.setup.settings().expression_calibration is False
+    assert save_settings(w.setup.settings()) is None
+    assert load_settings()[0].expression_calibration is False
+    # The next start of the app remembers it.
+    w2 = make_window(settings=load_settings()[0])
+    assert not w2.setup.expressions.isChecked()

@@ -47,10 +47,16 @@ class DyadPanel(ActivityPanel):
         c = self.card
         prof = reading.profile
         self._curve.setData(np.asarray(prof.lags_s), np.nan_to_num(prof.r, nan=0.0))
-        if not reading.in_sync:
-            c.big.setText("Not in sync")
-            c.detail.setText(f"Their faces move independently (r = {reading.r:+.2f} at "
-                             f"best, last 15 s).")
+        if not getattr(reading, "ready", True):
+            c.big.setText("No clear leader yet")
+            c.detail.setText("Still watching: a leader is only named once the two faces are "
+                             "clearly more alike than chance (from about half a minute on).")
+        elif not reading.in_sync:
+            c.big.setText("Watching\N{HORIZONTAL ELLIPSIS}")
+            c.detail.setText(f"How alike the two faces are right now: r = {reading.r:+.2f} at "
+                             f"best (last 15 s). Who leads is worked out when you press Stop, "
+                             f"with a test that two people who just sit together pass only "
+                             f"rarely.")
         elif reading.leader is None:
             c.big.setText("Together")
             c.detail.setText(f"In sync (r = {reading.r:+.2f}), nobody clearly ahead.")

@@ -118,6 +118,69 @@ def calibration_period(events: Sequence[StimulusEvent]) -> tuple[float, float] |
     return None
 
 
+#: Channels whose own range each posed expression measures.
+EXPRESSION_CHANNELS: dict[str, tuple[str, ...]] = {
+    "smile": ("smile", "cheek_raise", "valence"),
+    "sad": ("sad_composite", "brow_raise_inner"),
+}
+
+
+#: The least rise that counts as a posed expression, per channel (0-1 units).
+MIN_POSED_RANGE: dict[str, float] = {"smile": 0.15, "cheek_raise": 0.1, "valence": 0.15,
+                                     "sad_composite": 0.05, "brow_raise_inner": 0.05}
+
+
+def expression_periods(events: Sequence[StimulusEvent]) -> list[tuple[str, float, float]]:
+    """The posed-expression steps (``expression_start`` .. ``expression_end``): (name, start, end)."""
+    from mimicry.io.formats import parse_detail  # noqa: PLC0415
+
+    out, open_ = [], {}
+    for e in sorted(events, key=lambda e: e.t):
+        if e.event not in ("expression_start", "expression_end"):
+            continue
+        name = parse_detail(e.detail).get("expression", "")
+        if e.event == "expression_start":
+            open_[name] = e.t
+        elif name in open_:
+            out.append((name, open_.pop(name), e.t))
+    return out
+
+
+def expression_ranges(t, face, values, periods, baseline, settle_s: float = 1.0) -> dict:
+    """The person's own range of each channel: its posed level minus the neutral baseline.
+
+    The posed level is the 90th percentile of the face frames from ``settle_s``
+    after the instruction appeared to its end (the time to pull the face). A
+    range is kept only when it looks like a pose: at least
+    :data:`MIN_POSED_RANGE` of its channel and 4 robust SDs of the neutral
+    face (someone who did not pose gets no range, not a tiny one).
+
+    Returns
+    -------
+    dict of str to float
+    """
+    from mimicry.analysis.config import ANALYSIS_CHANNELS  # noqa: PLC0415
+
+    out: dict[str, float] = {}
+    for name, start, end in periods:
+        sel = face & (t >= start + min(settle_s, 0.5 * (end - start))) & (t <= end)
+        if sel.sum() < 3:
+            continue
+        for ch in EXPRESSION_CHANNELS.get(name, ()):
+            j = ANALYSIS_CHANNELS.index(ch)
+            col = values[sel, j]
+            col = col[np.isfinite(col)]
+            med = baseline.median[j]
+            if col.size < 3 or not np.isfinite(med):
+                continue
+            level = np.percentile(col, 90.0)
+            rng = float(level - med)
+            floor = max(MIN_POSED_RANGE.get(ch, 0.05), 4.0 * float(baseline.robust_sd[j]))
+            if rng >= floor and ch not in out:
+                out[ch] = rng
+    return out
+
+
 def baseline_from_frames(
     values: np.ndarray,
     source: str,

@@ -11,11 +11,11 @@ import math
 from dataclasses import asdict, dataclass, fields
 
 from mimicry.core import channels as _channels
-from mimicry.core.check import check_int, check_range, invalid
+from mimicry.core.check import check_int, check_option, check_range, invalid
 from mimicry.core.errors import ConfigError
 
 #: Version of the analysis method; bump when a change can alter any number.
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 
 #: The sad composite: the term that valence subtracts, clip(brow_raise_inner + frown, 0, 1).
 SAD_COMPOSITE = _channels.SAD_COMPOSITE
@@ -87,6 +87,18 @@ class AnalysisConfig:
         Fewer valid happy or sad trials than this and the session is "too short".
     max_p_floor : float
         A session whose smallest reachable p-value is above this is "too short".
+    primary_channel : str
+        The channel of the primary test (:mod:`mimicry.analysis.primary`):
+        how much more it rose at happy than at sad faces.
+    covariate : bool
+        Adjust the primary test for each trial's pre-stimulus level.
+    winsorize_mad : float
+        Trial responses and pre-stimulus levels are clipped to their median
+        +- this many robust SDs before the primary test (0 = off).
+    huber_k : float
+        > 0: the primary test fits a Huber M-estimate with this tuning
+        constant (robust SDs of the residuals, floored at ``min_robust_sd``),
+        so a spontaneous grin in one trial weighs less; 0: least squares.
     face_id : int
         Which face slot to analyse.
     seed : int
@@ -112,6 +124,10 @@ class AnalysisConfig:
     alpha: float = 0.05
     min_trials_per_condition: int = 6
     max_p_floor: float = 0.01
+    primary_channel: str = "smile"
+    covariate: bool = True
+    winsorize_mad: float = 0.0
+    huber_k: float = 1.345
     face_id: int = 0
     seed: int = 0
 
@@ -146,6 +162,11 @@ class AnalysisConfig:
         check_range("alpha", self.alpha, 0.0, 0.5, lo_open=True)
         check_int("min_trials_per_condition", self.min_trials_per_condition, 2)
         check_range("max_p_floor", self.max_p_floor, 0.0, 1.0, lo_open=True)
+        check_option("primary_channel", self.primary_channel, ANALYSIS_CHANNELS)
+        if not isinstance(self.covariate, bool):
+            raise invalid("covariate", "true or false", self.covariate)
+        check_range("winsorize_mad", self.winsorize_mad, 0.0, 100.0)
+        check_range("huber_k", self.huber_k, 0.0, 100.0)
         check_int("face_id", self.face_id, 0)
         check_int("seed", self.seed, 0)
 

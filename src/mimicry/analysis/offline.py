@@ -1,8 +1,7 @@
-"""Offline analysis of a whole session, and its outputs.
+"""Offline analysis of a whole session: frames and events in, a :class:`SessionResult` out.
 
 :func:`analyze_session` turns frames and events into a :class:`SessionResult`;
-:func:`summary_dict` and :func:`trial_rows` give ``summary.json`` and
-``trials.csv``; :func:`plain_summary` the text a student reads.
+:mod:`mimicry.analysis.outputs` writes it as ``summary.json`` and ``trials.csv``.
 """
 
 from __future__ import annotations
@@ -12,25 +11,19 @@ from typing import Collection, Sequence
 
 import numpy as np
 
-from mimicry._version import __version__
-from mimicry.core import channels as _channels
 from mimicry.core.messages import StimulusEvent
 from mimicry.io.tables import FramesTable
+from mimicry.protocol.design import Design
 from mimicry.protocol.timeline import Trial, trials_from_events
-from mimicry.analysis.baseline import (MAX_CALIBRATION_S, Baseline, calibration_period, channel_matrix,
-                       choose_baseline)
-from mimicry.analysis.config import ANALYSIS_CHANNELS, ANALYSIS_VERSION, AnalysisConfig
+from mimicry.analysis.baseline import (MAX_CALIBRATION_S, Baseline, calibration_period,
+                                      channel_matrix, choose_baseline, expression_periods,
+                                      expression_ranges)
+from mimicry.analysis.config import ANALYSIS_CHANNELS, AnalysisConfig
+from mimicry.analysis.primary import PrimaryResult, primary_test
+from mimicry.analysis.reference import design_from_events, reference_orders
 from mimicry.analysis.stats import CongruenceResult, conclude, congruence_test
-from mimicry.analysis.trials import TrialResult, responded_counts, trial_responses
+from mimicry.analysis.trials import TrialResult, trial_responses
 from mimicry.analysis.xcorr import XcorrResult, lagged_xcorr
-
-#: Channels written to trials.csv, in column order (from the channel registry).
-TRIAL_CSV_CHANNELS: tuple[str, ...] = _channels.TRIAL_CSV_CHANNELS
-TRIAL_CSV_COLUMNS: tuple[str, ...] = (
-    ("trial", "condition", "stimulus_id", "onset_s", "offset_s", "valid", "invalid_reason",
-     "face_frames_pct", "baseline_source")
-    + tuple(f"{ch}_{m}" for ch in TRIAL_CSV_CHANNELS for m in ("mean", "peak", "latency_s")))
-
 
 @dataclass(frozen=True)
 class SessionResult:
@@ -41,6 +34,7 @@ class SessionResult:
     trials : list of TrialResult
     baseline : Baseline
     congruence : CongruenceResult
+        The two-channel mimicry index (secondary; reported, not concluded on).
     xcorr : XcorrResult
     conclusion : str
         One of :data:`mimicry.analysis.stats.CONCLUSIONS`.
@@ -52,6 +46,11 @@ class SessionResult:
     session_status : str
         From ``session.json`` (``"complete"``, ``"incomplete"``, ...), or
         ``"unknown"`` without one.
+    primary : PrimaryResult or None
+        The primary test (the conclusion rests on it) and the secondary channels.
+    ranges : dict of str to float
+        The person's own range of a channel (its widest posed expression minus
+        the neutral baseline), from the optional expression calibration.
     """
 
     trials: list[TrialResult]
@@ -63,6 +62,13 @@ class SessionResult:
     config: AnalysisConfig
     notes: list[str] = field(default_factory=list)
     session_status: str = "unknown"
+    primary: PrimaryResult | None = None
+    ranges: dict = field(default_factory=dict)
+
+    def range_of(self, channel: str) -> float | None:
+        """The person's own range of ``channel``, or None without a calibration of it."""
+        v = self.ranges.get(channel)
+        return float(v) if v is not None and np.isfinite(v) and v > 0 else None
 
     @property
     def n_valid(self) -> int:
@@ -124,7 +130,8 @@ def analyze_trials(
     trials: Sequence[Trial],
     calibration: tuple[float, float] | None,
     config: AnalysisConfig | None = None,
-) -> tuple[Baseline, list[TrialResult], CongruenceResult]:
+    design: Design | None = None,
+) -> tuple[Baseline, list[TrialResult], CongruenceResult, PrimaryResult]:
     """The trial-level part of the analysis: baseline, trial responses, mimicry index.
 
     Parameters are as for :func:`analyze_arrays`. This is what the streaming
@@ -136,13 +143,16 @@ def analyze_trials(
     baseline : Baseline
     results : list of TrialResult
     congruence : CongruenceResult
+    primary : PrimaryResult
     """
     config = config or AnalysisConfig()
     t, face, values = prepare_frames(t, face, channels)
     trials = sorted(trials, key=lambda tr: tr.onset_s)
     baseline = session_baseline(t, face, values, trials, calibration, config)
     results = trial_responses(t, face, values, trials, baseline, config)
-    return baseline, results, congruence_test(results, config)
+    orders = reference_orders(trials, design, config.n_permutations, config.seed)
+    return (baseline, results, congruence_test(results, config),
+            primary_test(results, orders, config))
 
 
 def analyze_arrays(
@@ -155,6 +165,9 @@ def analyze_arrays(
     notes: Sequence[str] = (),
     session_status: str = "unknown",
     unfinished: Collection[int] = (),
+    design: Design | None = None,
+    expressions: Sequence[tuple[str, float, float]] = (),
+    secondary: bool = True,
 ) -> SessionResult:
     """Analyse one face's frames against a stimulus timeline.
 
@@ -175,6 +188,15 @@ def analyze_arrays(
     session_status : str
     unfinished : collection of int
         Trials whose stimulus never ended (no offset event); marked invalid.
+    design : Design, optional
+        The randomisation design that drew the trial order; the tests redraw
+        orders from it (:mod:`mimicry.analysis.reference`). Without it the
+        observed conditions are shuffled.
+    expressions : sequence of (str, float, float)
+        The posed-expression steps (:func:`~.baseline.expression_periods`),
+        giving the person's own range of each channel.
+    secondary : bool
+        False skips the secondary channels' tests (for simulation studies).
 
     Returns
     -------
@@ -189,13 +211,19 @@ def analyze_arrays(
         notes.append(baseline.note)
     results = trial_responses(t, face, values, trials, baseline, config, unfinished)
     cong = congruence_test(results, config)
+    orders = reference_orders(trials, design, config.n_permutations, config.seed)
+    if orders.method != "design" and trials:
+        notes.append("No randomisation design was recorded with this session, so the tests "
+                     "shuffle the trial conditions, which assumes their order was random.")
+    prim = primary_test(results, orders, config, secondary)
     valence = values[:, ANALYSIS_CHANNELS.index("valence")]
     med = baseline.median[ANALYSIS_CHANNELS.index("valence")]
     response = np.where(face, valence - (med if np.isfinite(med) else 0.0), np.nan)
-    xc = lagged_xcorr(t, response, trials, config)
+    xc = lagged_xcorr(t, response, trials, config, orders)
     pct = 100.0 * face.mean() if t.size else float("nan")
-    return SessionResult(results, baseline, cong, xc, conclude(cong, config), float(pct),
-                         config, notes, session_status)
+    ranges = expression_ranges(t, face, values, expressions, baseline)
+    return SessionResult(results, baseline, cong, xc, conclude(prim.primary, config),
+                         float(pct), config, notes, session_status, prim, ranges)
 
 
 def analyze_session(
@@ -233,7 +261,8 @@ def analyze_session(
     trials = trials_from_events(events)
     return analyze_arrays(one.t, one.face_detected, one.channels, trials,
                           calibration_period(events), config, notes, session_status,
-                          unfinished_trials(events))
+                          unfinished_trials(events), design_from_events(events, trials),
+                          expression_periods(events))
 
 
 def unfinished_trials(events: Sequence[StimulusEvent]) -> set[int]:
@@ -243,102 +272,10 @@ def unfinished_trials(events: Sequence[StimulusEvent]) -> set[int]:
     return onsets - offsets
 
 
-def _num(v, digits: int = 6):
-    """JSON number: NaN/inf become None."""
-    if v is None:
-        return None
-    v = float(v)
-    return round(v, digits) if np.isfinite(v) else None
+# The written forms live in :mod:`mimicry.analysis.outputs`; kept importable from here.
+from mimicry.analysis.outputs import (TRIAL_CSV_CHANNELS, TRIAL_CSV_COLUMNS,  # noqa: E402
+                                      summary_dict, trial_rows)
 
-
-def trial_rows(result: SessionResult) -> list[dict]:
-    """One dict per trial with the :data:`TRIAL_CSV_COLUMNS` keys (NaN kept as NaN)."""
-    rows = []
-    for r in result.trials:
-        row = {"trial": r.trial, "condition": r.condition, "stimulus_id": r.stimulus_id,
-               "onset_s": r.onset_s, "offset_s": r.offset_s, "valid": bool(r.valid),
-               "invalid_reason": r.invalid_reason, "face_frames_pct": r.face_frames_pct,
-               "baseline_source": r.baseline_source}
-        for ch in TRIAL_CSV_CHANNELS:
-            for m in ("mean", "peak", "latency_s"):
-                row[f"{ch}_{m}"] = r.get(m, ch)
-        rows.append(row)
-    return rows
-
-
-def summary_dict(result: SessionResult) -> dict:
-    """The content of ``summary.json`` (plain JSON types; NaN as null)."""
-    from mimicry.analysis.summary import plain_summary
-
-    cong, xc, cfg = result.congruence, result.xcorr, result.config
-    channels = {}
-    for j, ch in enumerate(ANALYSIS_CHANNELS):
-        means = {}
-        for cond in ("happy", "sad", "neutral"):
-            v = [r.mean[j] for r in result.trials if r.valid and r.condition == cond]
-            means[cond] = _num(np.mean(v)) if v else None
-        counts = responded_counts(result.trials, ch)
-        lat = [r.latency_s[j] for r in result.trials
-               if r.valid and np.isfinite(r.latency_s[j])
-               and r.condition == ("sad" if ch in _channels.SAD_LATENCY_CHANNELS
-                                   else "happy")]
-        channels[ch] = {
-            "g_happy_vs_sad": _num(cong.channel_g[ch]["happy_vs_sad"]),
-            "g_happy_vs_neutral": _num(cong.channel_g[ch]["happy_vs_neutral"]),
-            "g_sad_vs_neutral": _num(cong.channel_g[ch]["sad_vs_neutral"]),
-            "mean_response": means,
-            "responded": {c: {"n": k, "of": n} for c, (k, n) in counts.items()},
-            "median_latency_s": _num(np.median(lat)) if lat else None,
-        }
-    n_by = {c: sum(r.condition == c for r in result.trials) for c in ("happy", "sad", "neutral")}
-    return {
-        "mimicry_version": __version__,
-        "analysis_version": ANALYSIS_VERSION,
-        "session_status": result.session_status,
-        "conclusion": result.conclusion,
-        "summary_text": plain_summary(result),
-        "mimicry_index": _num(cong.index),
-        "effect_size": _num(cong.index),
-        "effect_size_kind": ("mean of Hedges' g: smile happy>sad and sad_composite sad>happy "
-                             "(SD units; positive = mimicry)"),
-        "p_value": _num(cong.p_value),
-        "p_value_two_sided": _num(cong.p_value_two_sided),
-        "p_value_opposite": _num(cong.p_value_opposite),
-        "p_floor": _num(cong.p_floor),
-        "n_permutations": int(cong.n_permutations),
-        "permutation_method": cong.method,
-        "alpha": cfg.alpha,
-        # The delay means something only when the stimulus and face are related.
-        "lag_s": (_num(xc.peak_lag_s) if np.isfinite(xc.p_value_two_sided)
-                  and xc.p_value_two_sided < cfg.alpha else None),
-        "n_trials": len(result.trials),
-        "n_valid_trials": result.n_valid,
-        "n_trials_by_condition": n_by,
-        "n_valid_by_condition": dict(cong.n_valid),
-        "invalid_trials": [{"trial": r.trial, "condition": r.condition,
-                            "reason": r.invalid_reason}
-                           for r in result.trials if not r.valid],
-        "face_frames_pct": _num(result.face_frames_pct, 2),
-        "valence_g_happy_vs_sad": _num(cong.channel_g["valence"]["happy_vs_sad"]),
-        "channels": channels,
-        "xcorr": {
-            "peak_lag_s": _num(xc.peak_lag_s),
-            "peak_r": _num(xc.peak_r),
-            "peak_at_edge": bool(xc.peak_at_edge),
-            "p_value": _num(xc.p_value),
-            "p_value_two_sided": _num(xc.p_value_two_sided),
-            "p_floor": _num(xc.p_floor),
-            "n_permutations": int(xc.n_permutations),
-            "method": xc.method,
-            "null": "happy/sad label permutation, max over lags",
-            "dt_s": _num(xc.dt_s),
-            "lags_s": [_num(v, 4) for v in xc.lags_s],
-            "r": [_num(v, 4) for v in xc.r],
-            "band_low": [_num(v, 4) for v in xc.band_low],
-            "band_high": [_num(v, 4) for v in xc.band_high],
-            "max_threshold": _num(xc.max_threshold, 4),
-        },
-        "baseline": result.baseline.as_dict(),
-        "notes": list(result.notes),
-        "parameters": cfg.as_dict(),
-    }
+__all__ = ["SessionResult", "analyze_arrays", "analyze_session", "analyze_trials",
+           "prepare_frames", "session_baseline", "summary_dict", "trial_rows",
+           "unfinished_trials", "TRIAL_CSV_CHANNELS", "TRIAL_CSV_COLUMNS"]

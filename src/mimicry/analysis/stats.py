@@ -337,20 +337,24 @@ def p_floor_for(n_happy: int, n_sad: int, config: AnalysisConfig | None = None) 
     return 1.0 / n_sets
 
 
-def conclude(cong: CongruenceResult, config: AnalysisConfig) -> str:
-    """The machine-readable conclusion, one of :data:`CONCLUSIONS`.
+def conclude(primary, config: AnalysisConfig) -> str:
+    """The machine-readable conclusion, one of :data:`CONCLUSIONS`, from the primary test.
 
-    ``too_short`` when fewer than ``min_trials_per_condition`` valid happy or
-    sad trials, or ``p_floor > max_p_floor``; else ``mimicry`` when the
-    one-sided p < alpha; ``opposite`` when the index is negative and the
-    two-sided p < alpha; else ``not_distinguishable_from_chance``.
+    One rule, everywhere: ``too_short`` with fewer than
+    ``min_trials_per_condition`` usable happy or sad faces (or no estimate);
+    else ``mimicry`` when the primary test's one-sided p < ``alpha``; else
+    ``not_distinguishable_from_chance``. The test is one-sided, stated in
+    advance, so a negative estimate is never a finding ("opposite" is kept
+    only for reading sessions analysed by older versions).
+
+    Parameters
+    ----------
+    primary : mimicry.analysis.primary.ContrastResult
+    config : AnalysisConfig
     """
-    n_h, n_s = cong.n_valid["happy"], cong.n_valid["sad"]
-    if (min(n_h, n_s) < config.min_trials_per_condition or cong.p_floor > config.max_p_floor
-            or not np.isfinite(cong.index)):
+    if (min(primary.n.values(), default=0) < config.min_trials_per_condition
+            or not np.isfinite(primary.estimate)):
         return "too_short"
-    if cong.p_value < config.alpha:
+    if primary.p_value < config.alpha:
         return "mimicry"
-    if cong.index < 0 and cong.p_value_two_sided < config.alpha:
-        return "opposite"
     return "not_distinguishable_from_chance"

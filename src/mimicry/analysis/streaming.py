@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import Mapping
 
 import numpy as np
 
@@ -28,13 +28,19 @@ from mimicry.core.messages import StimulusEvent
 from mimicry.protocol.timeline import CONDITION_SIGN, Trial, trial_intensity, trials_from_events
 from mimicry.analysis.baseline import MAX_CALIBRATION_S, Baseline, choose_baseline
 from mimicry.analysis.config import ANALYSIS_CHANNELS, AnalysisConfig
+from mimicry.analysis.primary import ContrastResult, contrast_test
+from mimicry.analysis.reference import design_from_events, reference_orders
 from mimicry.analysis.stats import CongruenceResult, conclude, congruence_test
-from mimicry.analysis.trials import TrialResult, trial_response, trial_span
+from mimicry.analysis.trials import TrialResult, responded_counts, trial_response, trial_span
+from mimicry.analysis.live_lag import LiveLagGate
 from mimicry.analysis.xcorr_windowed import LagProfile, recent_xcorr
 
 _BRI = ANALYSIS_CHANNELS.index("brow_raise_inner")
 _FROWN = ANALYSIS_CHANNELS.index("frown")
 _VALENCE = ANALYSIS_CHANNELS.index("valence")
+
+#: Reference orders of the running estimate before the planned end.
+LIVE_REFERENCE = 1000
 
 #: Ceiling on the frame rate assumed when sizing rings (frames per second).
 MAX_FPS = 240
@@ -51,10 +57,20 @@ class TrialUpdate:
     congruence : CongruenceResult
         Mimicry index and permutation test over every completed trial so far.
     conclusion : str
-        As offline (:func:`mimicry.analysis.stats.conclude`).
+        What offline would conclude from the trials so far
+        (:func:`mimicry.analysis.stats.conclude`). It holds its 5% only at the
+        planned end: a display shows it when :attr:`final` is true.
     baseline : Baseline
     n_trials : int
         Completed trials so far.
+    primary : ContrastResult or None
+        The primary test over the trials so far (running estimate and interval).
+    planned_trials : int or None
+        Trials the session's design plans (None when no design was recorded).
+    responded : dict or None
+        For smile and brow_raise_inner: per condition, (valid trials where the
+        channel rose, valid trials) so far, so a count at the matching faces
+        can be shown beside the same count at the control faces.
     """
 
     trial: TrialResult
@@ -62,6 +78,14 @@ class TrialUpdate:
     conclusion: str
     baseline: Baseline
     n_trials: int
+    primary: ContrastResult | None = None
+    planned_trials: int | None = None
+    responded: dict | None = None
+
+    @property
+    def final(self) -> bool:
+        """True once every planned trial is complete: the verdict may be shown."""
+        return self.planned_trials is not None and self.n_trials >= self.planned_trials
 
 
 class _OpenTrial:
@@ -131,6 +155,12 @@ class StreamingAnalyzer:
         self._open: dict[int, _OpenTrial] = {}
         self._results: list[TrialResult] = []
         self._congruence: CongruenceResult | None = None
+        self._primary: ContrastResult | None = None
+        self._start_events: list[StimulusEvent] = []
+        self._lag_gate: LiveLagGate | None = None
+        self._lag_signs: np.ndarray | None = None
+        self._gate_trials: list[Trial] = []
+        self._gate_index: dict[int, int] = {}
         self._last_event_t = -math.inf
         self._last_t = -math.inf
         self.n_frames = 0
@@ -140,7 +170,10 @@ class StreamingAnalyzer:
     def add_event(self, event: StimulusEvent) -> None:
         """Take one event (``stimulus_onset``/``offset``, ``calibration_*``; others ignored)."""
         self._last_event_t = max(self._last_event_t, event.t)
-        if event.event == "calibration_start" and self._cal_start is None:
+        if event.event == "session_start":
+            self._start_events = [event]
+            self._start_lag_gate(event)
+        elif event.event == "calibration_start" and self._cal_start is None:
             self._cal_start = event.t
             self._cal_rows = [(t, v) for (t, f, v) in self._recent if f and t >= event.t]
         elif (event.event == "calibration_end" and self._cal_start is not None
@@ -154,10 +187,16 @@ class StreamingAnalyzer:
                     ot.face.append(f)
                     ot.values.append(v)
             self._open[event.trial] = ot
+            self._gate_index[event.trial] = len(self._gate_trials)
+            self._gate_trials.append(ot.provisional)
+            if self._lag_signs is not None and len(self._gate_trials) <= self._lag_signs.shape[1]:
+                self._lag_signs[0, len(self._gate_trials) - 1] = ot.sign
             if self._first_onset is None or event.t < self._first_onset:
                 self._first_onset = event.t
         elif event.event == "stimulus_offset" and event.trial in self._open:
             self._open[event.trial].close(event, self.config)
+            if event.trial in self._gate_index:
+                self._gate_trials[self._gate_index[event.trial]] = self._open[event.trial].final
 
     def add_frame(self, t: float, face_detected: bool,
                   channels: Mapping[str, float] | None) -> list[TrialUpdate]:
@@ -272,8 +311,19 @@ class StreamingAnalyzer:
         self._results.append(res)
         self._results.sort(key=lambda r: (r.onset_s, r.trial))
         self._congruence = congruence_test(self._results, self.config)
-        return TrialUpdate(res, self._congruence, conclude(self._congruence, self.config),
-                           baseline, len(self._results))
+        design = design_from_events(self._start_events, self._results)
+        orders = reference_orders(self._results, design, self.config.n_permutations,
+                                  self.config.seed)
+        final = design is not None and len(self._results) >= design.n_trials
+        # Before the planned end the estimate is only shown, so fewer orders do;
+        # at the end the test is the offline one exactly.
+        self._primary = contrast_test(self._results, orders, self.config.primary_channel,
+                                      "happy", self.config, None if final else LIVE_REFERENCE)
+        responded = {ch: responded_counts(self._results, ch)
+                     for ch in ("smile", "brow_raise_inner")}
+        return TrialUpdate(res, self._congruence, conclude(self._primary, self.config),
+                           baseline, len(self._results), self._primary,
+                           design.n_trials if design is not None else None, responded)
 
     # -- output ----------------------------------------------------------------
     @property
@@ -287,6 +337,11 @@ class StreamingAnalyzer:
         return self._congruence
 
     @property
+    def primary(self) -> ContrastResult | None:
+        """The latest primary test (None before the first trial completes)."""
+        return self._primary
+
+    @property
     def baseline(self) -> Baseline | None:
         """The neutral baseline (known once the first trial completes)."""
         return self._baseline
@@ -295,6 +350,34 @@ class StreamingAnalyzer:
     def face_frames_pct(self) -> float:
         """Percentage of frames so far with a face."""
         return 100.0 * self.n_face_frames / self.n_frames if self.n_frames else float("nan")
+
+    def _start_lag_gate(self, start: StimulusEvent) -> None:
+        """The live lag test over the orders the session's design could have drawn."""
+        design = design_from_events([start], [])
+        if design is None:
+            return
+        rng = np.random.default_rng([self.config.seed, 0x1A6])
+        codes = design.draw(LIVE_REFERENCE, rng)
+        sign_of = np.array([CONDITION_SIGN.get(c, 0.0) for c in design.conditions])
+        signs = np.zeros((LIVE_REFERENCE + 1, design.n_trials))
+        signs[1:] = sign_of[codes.astype(np.int64)]
+        self._lag_signs = signs
+        self._lag_gate = LiveLagGate(planned_updates=design.n_trials, config=self.config)
+
+    def lag_reading(self):
+        """The live lag, when it passes the live lag test's boundary; else None.
+
+        The test (:class:`~mimicry.analysis.live_lag.LiveLagGate`) spends
+        ``alpha`` over the planned trials, so someone who watches after every
+        trial sees a lag in a null session at most ``alpha`` of the time. Call
+        it once per batch of trial updates. None without a recorded design.
+        """
+        if self._lag_gate is None or len(self._ring) < 3 or not self._gate_trials:
+            return None
+        if len(self._gate_trials) > self._lag_signs.shape[1]:
+            return None  # more trials than planned: the test has spent its alpha
+        arr = np.array(self._ring, dtype=float)
+        return self._lag_gate.update(arr[:, 0], arr[:, 2], self._gate_trials, self._lag_signs)
 
     def lag_profile(self) -> LagProfile:
         """Windowed lagged cross-correlation over the last ``windowed_xcorr_s``.
@@ -312,31 +395,3 @@ class StreamingAnalyzer:
         """Rows held in all buffers (for tests of bounded memory)."""
         return (len(self._recent) + len(self._ring) + len(self._cal_rows) + len(self._pre_rows)
                 + sum(len(ot.t) for ot in self._open.values()))
-
-
-def replay(frames_t: np.ndarray, face: np.ndarray, channels: Mapping[str, np.ndarray],
-           events: Sequence[StimulusEvent], config: AnalysisConfig | None = None,
-           ) -> tuple[StreamingAnalyzer, list[TrialUpdate]]:
-    """Feed a recorded session through a :class:`StreamingAnalyzer` in time order.
-
-    Events at the same time as a frame go first. Returns the analyzer (after
-    :meth:`~StreamingAnalyzer.finish`) and every update it gave.
-    """
-    sa = StreamingAnalyzer(config)
-    evs = sorted(events, key=lambda e: e.t)
-    names = [ch for ch in ANALYSIS_CHANNELS[:-1] if ch in channels]
-    cols = np.column_stack([np.asarray(channels[ch], dtype=float) for ch in names])
-    updates: list[TrialUpdate] = []
-    i = 0
-    for k, t in enumerate(np.asarray(frames_t, dtype=float)):
-        while i < len(evs) and evs[i].t <= t:
-            sa.add_event(evs[i])
-            i += 1
-        row = cols[k]
-        ch = dict(zip(names, row.tolist())) if face[k] else None
-        updates += sa.add_frame(t, bool(face[k]), ch)
-    for e in evs[i:]:
-        sa.add_event(e)
-    updates += sa.finish()
-    return sa, updates
-

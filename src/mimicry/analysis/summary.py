@@ -39,19 +39,6 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
-def _parts(cong, sign: int) -> str:
-    """Which parts of the index point in the direction of ``sign`` (+1 mimicry, -1 opposite)."""
-    g_smile = cong.channel_g["smile"]["happy_vs_sad"]
-    g_sad = -cong.channel_g["sad_composite"]["happy_vs_sad"]
-    if sign > 0:
-        words = ["more smiling at happy than at sad faces" if g_smile > 0 else "",
-                 "more inner-brow raising at sad than at happy faces" if g_sad > 0 else ""]
-    else:
-        words = ["more smiling at sad than at happy faces" if g_smile < 0 else "",
-                 "more inner-brow raising at happy than at sad faces" if g_sad < 0 else ""]
-    return " and ".join(w for w in words if w) or "on the two channels together"
-
-
 def plain_summary(result) -> str:
     """A few sentences for a student; one per line.
 
@@ -63,7 +50,7 @@ def plain_summary(result) -> str:
     -------
     str
     """
-    cfg, cong, xc = result.config, result.congruence, result.xcorr
+    cfg, xc = result.config, result.xcorr
     lines: list[str] = []
     if result.session_status not in ("complete", "unknown"):
         lines.append(f"Note: this session did not finish normally (session.json says "
@@ -81,53 +68,77 @@ def plain_summary(result) -> str:
     for note in result.notes:
         lines.append(f"Note: {note}")
 
+    prim = result.primary.primary if result.primary is not None else None
+    if prim is not None and np.isfinite(prim.estimate):
+        lines.append(headline(prim, result.range_of(prim.channel)))
+
     smile = responded_counts(result.trials, "smile")
     brow = responded_counts(result.trials, "brow_raise_inner")
     k, m = smile["happy"]
     if m:
         ks, ms = smile["sad"]
-        also = f" (and at {ks} of {ms} sad faces)" if ms else ""
-        lines.append(f"You smiled back at {k} of {m} happy faces{also}.")
+        kn, mn = smile["neutral"]
+        controls = [f"{ks} of {ms} sad" if ms else "", f"{kn} of {mn} neutral" if mn else ""]
+        controls = " and ".join(c for c in controls if c)
+        also = f", and by chance at {controls} faces" if controls else ""
+        lines.append(f"Your smile rose at {k} of {m} happy faces{also}.")
     k, m = brow["sad"]
     if m:
         kh, mh = brow["happy"]
-        also = f" (and at {kh} of {mh} happy faces)" if mh else ""
+        kn, mn = brow["neutral"]
+        controls = [f"{kh} of {mh} happy" if mh else "", f"{kn} of {mn} neutral" if mn else ""]
+        controls = " and ".join(c for c in controls if c)
+        also = f", and at {controls} faces" if controls else ""
         lines.append(f"Your inner brows rose at {k} of {m} sad faces{also}.")
     if smile["happy"][1]:
-        lines.append(f"(\"Smiled back\" means your smile rose above its level just before the "
-                     f"face appeared by at least {cfg.threshold_sd:g} times its usual wobble on "
-                     f"your neutral face, for at least {cfg.min_duration_s:g} s.)")
+        lines.append(f"(\"Rose\" means above its level just before the face appeared by at "
+                     f"least {cfg.threshold_sd:g} times its usual wobble on your neutral face, "
+                     f"for at least {cfg.min_duration_s:g} s; faces that could not be mimicked "
+                     f"show how often that happens anyway.)")
 
-    # A delay is only worth stating when both tests agree that the face followed.
-    if (result.conclusion == "mimicry" and np.isfinite(xc.p_value_two_sided)
-            and xc.p_value_two_sided < cfg.alpha and xc.peak_r > 0 and not xc.peak_at_edge):
-        lines.append(f"Your face followed about {xc.peak_lag_s:.1f} s later.")
+    # A delay is stated only when the cross-correlation test says the face followed.
+    if np.isfinite(xc.p_value) and xc.p_value < cfg.alpha and not xc.peak_at_edge:
+        lines.append(f"Your face followed the faces about {xc.peak_lag_s:.1f} s later "
+                     f"(the delay test: {chance_phrase(xc.p_value, xc.p_floor)[0].lower()}"
+                     f"{chance_phrase(xc.p_value, xc.p_floor)[1:]})")
+    elif np.isfinite(xc.p_value):
+        lines.append("No delay is given: your face did not follow the faces' timing more "
+                     "closely than chance would.")
 
     c = result.conclusion
-    n_h, n_s = cong.n_valid["happy"], cong.n_valid["sad"]
-    if np.isfinite(cong.p_value):
-        if cong.index >= 0:
-            lines.append(chance_phrase(cong.p_value, cong.p_floor))
-        else:
-            lines.append(chance_phrase(cong.p_value_two_sided, cong.p_floor, two_sided=True))
+    n_h = prim.n.get("happy", 0) if prim is not None else 0
+    n_s = prim.n.get("sad", 0) if prim is not None else 0
+    if prim is not None and np.isfinite(prim.p_value):
+        lines.append(chance_phrase(prim.p_value, prim.p_floor))
+    need = cfg.min_trials_per_condition
     if c == "too_short":
-        if n_h < 2 or n_s < 2:
-            lines.append(f"This session is too short to conclude anything: it has {n_h} usable "
-                         f"happy and {n_s} usable sad {'face' if n_s == 1 else 'faces'}.")
-        elif cong.p_floor > cfg.max_p_floor:
-            lines.append(f"This session is too short to conclude anything: with {n_h} happy and "
-                         f"{n_s} sad faces, even a perfect mimic can't reach better than "
-                         f"{one_in(cong.p_floor)}.")
-        else:
-            lines.append(f"This session is too short to conclude anything: it has {n_h} usable "
-                         f"happy and {n_s} usable sad faces; at least "
-                         f"{cfg.min_trials_per_condition} of each are needed.")
+        lines.append(f"This session is too short to conclude anything: it has {n_h} usable "
+                     f"happy and {n_s} usable sad {'face' if n_s == 1 else 'faces'}; at least "
+                     f"{need} of each are needed.")
     elif c == "mimicry":
-        lines.append(f"Your face matched the faces you watched ({_parts(cong, +1)}) more than "
-                     f"chance would give.")
-    elif c == "opposite":
-        lines.append(f"You tended to show the opposite expression ({_parts(cong, -1)}), more "
-                     f"than chance would give.")
+        lines.append("Your smile followed the faces you watched more than chance would give.")
     else:
         lines.append("This is not distinguishable from chance.")
+    if prim is not None and np.isfinite(prim.mde) and c != "too_short":
+        lines.append(detectable(prim, result.range_of(prim.channel)))
     return "\n".join(lines)
+
+
+def _pct_of_range(v: float, rng: float | None) -> str:
+    return f" ({100 * v / rng:.0f}% of your own range)" if rng else ""
+
+
+def headline(prim, rng: float | None = None) -> str:
+    """How much more the smile rose at happy than at sad faces, with its 95% interval."""
+    what = {"smile": "smile", "sad_composite": "sad expression"}.get(prim.channel, prim.channel)
+    est, lo, hi = prim.estimate, prim.ci_low, prim.ci_high
+    word = "more" if est >= 0 else "less"
+    return (f"Your {what} rose {abs(est):.3f} {word} at happy than at sad faces on the 0-1 "
+            f"scale{_pct_of_range(abs(est), rng)} (95% interval {lo:+.3f} to {hi:+.3f}).")
+
+
+def detectable(prim, rng: float | None = None) -> str:
+    """The smallest response the session could have seen (80% power)."""
+    return (f"This session could reliably (80% of the time) detect a difference of "
+            f"{prim.mde:.3f} or more{_pct_of_range(prim.mde, rng)}; mimicry smaller than that, "
+            f"as spontaneous mimicry often is, can go unseen.")

@@ -51,6 +51,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from mimicry.protocol.timeline import CONDITION_SIGN, Trial, trial_intensity
 from mimicry.analysis.config import AnalysisConfig
+from mimicry.analysis.reference import ReferenceOrders
 from mimicry.analysis.signals import _correlations, frame_period, moving_mean, parabolic_peak, resample
 from mimicry.analysis.stats import permutation_p_values, relabellings
 
@@ -94,6 +95,10 @@ class XcorrResult:
         Grid step (frame period), seconds.
     n_samples : int
         Grid samples with a (possibly interpolated) face.
+    null_r : ndarray, shape (n_rows, n_lags)
+        Correlograms under relabelling (at most ``_BAND_ROWS`` of them, row 0
+        the observed one), for group-level tests across sessions; empty
+        without a test.
     """
 
     lags_s: np.ndarray
@@ -111,6 +116,7 @@ class XcorrResult:
     max_threshold: float = float("nan")
     dt_s: float = float("nan")
     n_samples: int = 0
+    null_r: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)), repr=False)
 
 
 def _response_grid(t, response, span, dt, config):
@@ -128,6 +134,7 @@ def lagged_xcorr(
     response: np.ndarray,
     trials: Sequence[Trial],
     config: AnalysisConfig | None = None,
+    orders: ReferenceOrders | None = None,
 ) -> XcorrResult:
     """Cross-correlate the stimulus with the viewer's response at lags 0..max_lag_s.
 
@@ -141,6 +148,12 @@ def lagged_xcorr(
     trials : sequence of Trial
         The stimulus timeline; only happy and sad trials carry a signal.
     config : AnalysisConfig | None
+    orders : ReferenceOrders, optional
+        Observed and redrawn condition orders of ``trials`` sorted by onset
+        (:func:`mimicry.analysis.reference.reference_orders`): the null then
+        redraws which trials are happy, sad or neither, as the design could
+        have. Without it, the happy/sad labels are shuffled among the happy
+        and sad trials.
 
     Returns
     -------
@@ -153,6 +166,10 @@ def lagged_xcorr(
     signed = [tr for tr in trials if CONDITION_SIGN.get(tr.condition, 0.0) != 0.0]
     happy = [tr for tr in signed if CONDITION_SIGN[tr.condition] > 0]
     sad = [tr for tr in signed if CONDITION_SIGN[tr.condition] < 0]
+    if orders is not None:
+        ordered = sorted(trials, key=lambda tr: tr.onset_s)
+        code_sign = np.array([CONDITION_SIGN.get(c, 0.0) for c in orders.conditions])
+        sigma_design = code_sign[orders.codes.astype(np.int64)] if orders.codes.size else None
     n_lags_guess = 1 if not np.isfinite(dt) else int(round(config.max_lag_s / dt)) + 1
     empty = XcorrResult(
         lags_s=np.arange(n_lags_guess) * (dt if np.isfinite(dt) else 0.0),
@@ -165,8 +182,9 @@ def lagged_xcorr(
 
     m_lags = int(round(config.max_lag_s / dt))
     lags_s = dt * np.arange(m_lags + 1)
-    first = min(tr.onset_s for tr in signed)
-    last = max(tr.end_s for tr in signed)
+    reach = ordered if orders is not None else signed
+    first = min(tr.onset_s for tr in reach)
+    last = max(tr.end_s for tr in reach)
     # Align the grid on a frame so that regular frames are used as they are.
     start_t = max(t[0], first - config.max_lag_s)
     start_t = t[np.searchsorted(t, start_t - 1e-9)]
@@ -183,7 +201,8 @@ def lagged_xcorr(
     wp = np.concatenate([wf, np.zeros(m_lags + 1)])
 
     # Per trial: template u_i on the grid and its lagged sums with the response.
-    ordered = happy + sad
+    if orders is None:
+        ordered = happy + sad
     a_mat = np.zeros((len(ordered), m_lags + 1))   # sum u_i * w(t+L)
     b_mat = np.zeros((len(ordered), m_lags + 1))   # sum u_i^2 * w(t+L)
     c_mat = np.zeros((len(ordered), m_lags + 1))   # sum u_i * r(t+L)
@@ -208,17 +227,26 @@ def lagged_xcorr(
         return empty
 
     def profile(sigma: np.ndarray) -> np.ndarray:
-        # s = sum_i sigma_i u_i with sigma_i = +-1 and trials that never overlap,
-        # so sum s^2 does not depend on the labels.
-        return _correlations(sigma @ a_mat, b_mat.sum(axis=0), sigma @ c_mat,
-                             n_pairs, r_sum, r_sq)
+        # s = sum_i sigma_i u_i over trials that never overlap, so
+        # sum s^2 = sum_i sigma_i^2 * sum u_i^2.
+        out = np.empty((sigma.shape[0], m_lags + 1))
+        step = max(1, (1 << 18) // max(1, m_lags + 1))
+        for r0 in range(0, sigma.shape[0], step):
+            sg = sigma[r0:r0 + step]
+            out[r0:r0 + step] = _correlations(sg @ a_mat, (sg * sg) @ b_mat, sg @ c_mat,
+                                              n_pairs, r_sum, r_sq)
+        return out
 
-    if happy and sad:
+    if orders is not None and sigma_design is not None and happy and sad:
+        sigma = sigma_design
+        method = orders.method
+    elif happy and sad:
         labels, method = relabellings(len(happy), len(sad), config)
         sigma = np.where(labels, 1.0, -1.0)
     else:
         method = "none"
-        sigma = np.array([[1.0] * len(happy) + [-1.0] * len(sad)])
+        sigma = (sigma_design[:1] if orders is not None and sigma_design is not None
+                 else np.array([[1.0] * len(happy) + [-1.0] * len(sad)]))
     rho_all = profile(sigma)
     rho = rho_all[0]
     if not np.isfinite(rho).any():
@@ -231,6 +259,7 @@ def lagged_xcorr(
         band_lo = band_hi = np.full(m_lags + 1, np.nan)
         thr = np.nan
         n_perm = 0
+        kept = np.zeros((0, m_lags + 1))
     else:
         filled = np.nan_to_num(rho_all, nan=0.0)
         p, p2, _ = permutation_p_values(filled)
@@ -244,8 +273,9 @@ def lagged_xcorr(
         band_lo, band_hi = np.percentile(null, [2.5, 97.5], axis=0)
         thr = float(np.percentile(null.max(axis=1), 95))
         n_perm = filled.shape[0] - 1
+        kept = np.vstack([filled[:1], null])
     return XcorrResult(
         lags_s=lags_s, r=rho, peak_lag_s=float((i_pk + off) * dt), peak_r=val,
         peak_at_edge=bool(edge), p_value=p, p_value_two_sided=p2, p_floor=floor,
         n_permutations=n_perm, method=method, band_low=band_lo, band_high=band_hi,
-        max_threshold=thr, dt_s=dt, n_samples=int(w.sum()))
+        max_threshold=thr, dt_s=dt, n_samples=int(w.sum()), null_r=kept)

@@ -4,6 +4,7 @@ Examples:
   mimicry record --source 0 --protocol quick --participant p01
   mimicry record --source participant.mp4 --protocol quick --no-display --fast
   mimicry record --source 0 --protocol default --lsl     (stream to a lab's LSL network)
+  mimicry record --source 0 --protocol default --skip-expressions   (no posed smile/sad face)
 
 The session folder (date-time plus participant) goes to the user data folder,
 or under --out. Rows are flushed at least twice a second; Ctrl-C ends the
@@ -37,6 +38,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="also save the 478 landmark coordinates per frame")
     p.add_argument("--lsl", action="store_true",
                    help="publish channels and stimulus markers on Lab Streaming Layer")
+    p.add_argument("--skip-expressions", action="store_true",
+                   help="leave out the protocol's expression calibration (the wide smile and "
+                        "sad face asked for after the neutral calibration)")
     p.add_argument("--no-analyze", action="store_true", help="skip the analysis at the end")
 
 
@@ -47,7 +51,8 @@ def run(args: argparse.Namespace) -> int:
         source=args.source, protocol=args.protocol, seed=args.seed,
         participant=args.participant, out=args.out, display=not args.no_display,
         fast=args.fast, faces=args.faces, model=args.model, save_video=args.save_video,
-        save_landmarks=args.save_landmarks, lsl=args.lsl, analyze=not args.no_analyze)
+        save_landmarks=args.save_landmarks, lsl=args.lsl, analyze=not args.no_analyze,
+        skip_expressions=args.skip_expressions)
     print(f"session saved: {result.folder} (status {result.status}, {result.n_frames} frames)")
     if result.summary_text:
         print()

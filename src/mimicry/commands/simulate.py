@@ -8,6 +8,8 @@ Examples:
   mimicry simulate --protocol default --delay 0.4 --gain 0.5 --noise 0.1 --out sim2/
   mimicry simulate --protocol quick --gain -1 --out contrarian/     (opposite expressions)
   mimicry simulate --dyad --leader right --delay 0.8 --duration-s 30 --out dyad/
+  mimicry simulate --footage me.mp4 --protocol quick --amplitude 0.3 --delay 0.6 --out real/
+      (real webcam footage looped, a smile of known amplitude warped into the face)
 """
 
 from __future__ import annotations
@@ -34,10 +36,19 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="seeds the trial order, fluctuations, blinks and head motion "
                         "(default: the protocol's seed; 0 for --dyad)")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder (created)")
-    p.add_argument("--fps", default="30", metavar="F", type=arg_range(1.0, 240.0),
-                   help="frames per second (default 30)")
-    p.add_argument("--size", default="480", metavar="PX", type=arg_range(64, 4096, kind=int),
-                   help="video height in pixels; the face is square (default 480)")
+    p.add_argument("--fps", default=None, metavar="F", type=arg_range(1.0, 240.0),
+                   help="frames per second (default 30; with --footage the clip's)")
+    p.add_argument("--size", default=None, metavar="PX", type=arg_range(64, 4096, kind=int),
+                   help="video height in pixels; the face is square (default 480; with "
+                        "--footage the clip's height, the width in proportion)")
+    p.add_argument("--footage", metavar="CLIP",
+                   help="real webcam footage of one face as the participant: looped "
+                        "ping-pong to the protocol's length, with a smile of --amplitude "
+                        "warped in on happy trials after --delay (--gain, --noise, "
+                        "--identity and --jobs do not apply)")
+    p.add_argument("--amplitude", default=None, metavar="A", type=arg_range(0.0, 1.0),
+                   help="with --footage: rise of MediaPipe's smile channel at the full happy "
+                        "stimulus, 0-1, calibrated on the clip; 0 is the null (default 0.3)")
     p.add_argument("--identity", metavar="NAME",
                    help="the participant's built-in face (default: the participant identity; "
                         "with --dyad, the follower)")
@@ -58,9 +69,15 @@ def run(args: argparse.Namespace) -> int:
     import time
 
     # Numbers are parsed and range-checked by argparse (see add_arguments).
-    delay, gain, noise, fps, size = args.delay, args.gain, args.noise, args.fps, args.size
-    seed, jobs = args.seed, args.jobs
+    delay, gain, noise, seed, jobs = args.delay, args.gain, args.noise, args.seed, args.jobs
     check_option("--leader", args.leader, ("left", "right"), error=InputError)
+    if args.footage is not None:
+        return _run_footage(args)
+    if args.amplitude is not None:
+        raise InputError("--amplitude applies to --footage only; use --gain for the rendered "
+                         "participant")
+    fps = 30.0 if args.fps is None else args.fps
+    size = 480 if args.size is None else args.size
 
     from mimicry.core.progress import Progress
 
@@ -87,4 +104,31 @@ def run(args: argparse.Namespace) -> int:
     print(f"{r.video}: {r.n_frames} frames, {r.duration_s:.1f} s at {r.fps:g} fps "
           f"(rendered in {time.monotonic() - t0:.0f} s); {r.events.name} and {r.params.name} "
           f"beside it")
+    return 0
+
+
+def _run_footage(args: argparse.Namespace) -> int:
+    """``--footage``: real footage as the participant (see mimicry.simulate.footage)."""
+    import time
+
+    from mimicry.core.progress import Progress
+    from mimicry.protocol.load import load_protocol
+    from mimicry.simulate.footage import simulate_footage
+
+    if args.dyad:
+        raise InputError("--dyad does not apply to --footage (one real face watches the "
+                         "protocol); drop one of them")
+    if args.identity is not None:
+        raise InputError("--identity does not apply to --footage (the clip's face is the "
+                         "participant); drop one of them")
+    t0 = time.monotonic()
+    progress = Progress("mimicry simulate", None, enabled=False if args.quiet else None)
+    protocol = load_protocol(args.protocol or "default")
+    amplitude = 0.3 if args.amplitude is None else args.amplitude
+    r = simulate_footage(protocol, args.footage, args.out, amplitude=amplitude,
+                         delay_s=args.delay, seed=args.seed, fps=args.fps, size_px=args.size,
+                         progress=progress)
+    print(f"{r.video}: {r.n_frames} frames, {r.duration_s:.1f} s at {r.fps:g} fps from "
+          f"{args.footage} (made in {time.monotonic() - t0:.0f} s); {r.events.name} and "
+          f"{r.params.name} beside it")
     return 0

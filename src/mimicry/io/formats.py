@@ -36,6 +36,8 @@ EVENT_KINDS: tuple[str, ...] = (
     "session_end",
     "calibration_start",
     "calibration_end",
+    "expression_start",
+    "expression_end",
     "stimulus_onset",
     "stimulus_offset",
     "marker",

@@ -11,7 +11,8 @@ from typing import Any, Sequence
 from mimicry.core.activities import ACTIVITY_NAMES
 from mimicry.core.check import check_option
 from mimicry.core.errors import ConfigError, InputError
-from mimicry.protocol.model import PROTOCOL_CONDITIONS, SCHEMA_VERSION, DisplayOptions, Protocol
+from mimicry.protocol.model import (EXPRESSION_NAMES, PROTOCOL_CONDITIONS, SCHEMA_VERSION,
+                                    DisplayOptions, Protocol)
 
 #: Names of the protocols shipped in ``mimicry/protocol/shipped/``.
 SHIPPED_PROTOCOLS: tuple[str, ...] = ("default", "quick", "classroom", "yawn", "no_smile")
@@ -24,7 +25,7 @@ _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _TABLES: dict[str, tuple[str, ...]] = {
     "": ("schema_version", "name", "description", "seed", "activity",
          "calibration", "trials", "stimuli", "display"),
-    "calibration": ("duration_s",),
+    "calibration": ("duration_s", "expressions", "expression_s", "expression_relax_s"),
     "trials": ("blocks", "per_condition", "conditions", "stimulus_s", "morph_s", "intensity",
                "iti_s", "iti_jitter_s", "block_break_s"),
     "stimuli": ("identities", "set", "video_end"),
@@ -204,11 +205,14 @@ def parse_protocol(text: str, source: str | Path = "<string>") -> Protocol:
     default_name = src_path.stem if src_path is not None else "protocol"
     name = top.string("name", default_name, nonempty=True, forbid=";=\n")
     description = top.string("description", "")
-    seed = top.integer("seed", 0, 0)
+    seed = top.integer("seed", 0, 0) if top.has("seed") else None
     activity = top.choice("activity", "", ACTIVITY_NAMES) if top.has("activity") else None
 
     cal = _Reader(label, "calibration", data.get("calibration", {}))
     calibration_s = cal.number("duration_s", 10.0, 0.0)
+    expressions = _expressions(label, cal)
+    expression_s = cal.number("expression_s", 4.0, 1.0, 30.0)
+    expression_relax_s = cal.number("expression_relax_s", 3.0, 0.0, 30.0)
 
     tr = _Reader(label, "trials", data.get("trials", {}))
     blocks = tr.integer("blocks", 1, 1)
@@ -275,12 +279,28 @@ def parse_protocol(text: str, source: str | Path = "<string>") -> Protocol:
     )
     return Protocol(
         schema_version=SCHEMA_VERSION, name=name, description=description,
-        calibration_s=calibration_s, blocks=blocks, per_condition=per_condition,
+        calibration_s=calibration_s, expressions=expressions, expression_s=expression_s,
+        expression_relax_s=expression_relax_s, blocks=blocks, per_condition=per_condition,
         conditions=conditions, stimulus_s=stimulus_s, morph_s=morph_s, intensity=intensity,
         iti_s=iti_s, iti_jitter_s=iti_jitter_s, block_break_s=block_break_s, seed=seed,
         identities=identities, stimulus_set=stimulus_set, video_end=video_end,
         display=display, path=src_path, activity=activity,
     )
+
+
+def _expressions(label: str, cal: _Reader) -> tuple[str, ...]:
+    """``[calibration] expressions``: the posed expressions, in order (empty: none)."""
+    if not cal.has("expressions"):
+        return ()
+    value = cal.table["expressions"]
+    names = ", ".join(f'"{n}"' for n in EXPRESSION_NAMES)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise cal.fail("expressions", f"a list of names from {names} ([] for none)", value)
+    for v in value:
+        check_option("[calibration] expressions", v, EXPRESSION_NAMES, where=label)
+    if len(set(value)) != len(value):
+        raise cal.fail("expressions", "a list without repeats", value)
+    return tuple(value)
 
 
 def _colour(label: str, dt: _Reader) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Sequence
 
@@ -18,6 +18,14 @@ SCHEMA_VERSION = 1
 #: mouth movements that are not yawns) work with the built-in faces only (the
 #: contagious-yawn demo); user stimulus sets use :data:`CONDITIONS`.
 PROTOCOL_CONDITIONS: tuple[str, ...] = CONDITIONS + ("yawn", "talk")
+
+#: Expressions the optional expression calibration may ask for, after the
+#: neutral calibration (``[calibration] expressions``).
+EXPRESSION_NAMES: tuple[str, ...] = ("smile", "sad")
+#: What the stimulus screen asks for each of :data:`EXPRESSION_NAMES`, and in the relax after.
+EXPRESSION_PROMPTS: dict[str, str] = {"smile": "Smile as widely as you can",
+                                      "sad": "Now look as sad as you can"}
+RELAX_PROMPT = "Relax your face"
 
 
 # --------------------------------------------------------------------------- dataclasses
@@ -63,6 +71,15 @@ class Protocol:
     name, description : str
     calibration_s : float
         Neutral-baseline calibration at the start, seconds.
+    expressions : tuple of str
+        The optional expression calibration after the neutral one: the
+        participant is asked to pose each of these (from
+        :data:`EXPRESSION_NAMES`) in turn, so results can be put as a share
+        of their own range. Empty (the default) skips it.
+    expression_s : float
+        How long each posed expression is asked for, seconds (1-30).
+    expression_relax_s : float
+        The relax after each posed expression, seconds.
     blocks : int
         Number of blocks, >= 1.
     per_condition : int
@@ -83,8 +100,10 @@ class Protocol:
         ``iti_s +- iti_jitter_s``.
     block_break_s : float
         Pause before each block but the first, seconds.
-    seed : int
-        Default randomisation seed, >= 0.
+    seed : int or None
+        A fixed randomisation seed, >= 0, for a protocol that must run the
+        same order every time; None (the default, and every shipped
+        protocol) draws a fresh seed per session.
     identities : tuple of str
         Built-in face identities used as stimuli (empty when ``stimulus_set``
         is set). Never contains the virtual participant's identity.
@@ -104,6 +123,9 @@ class Protocol:
     name: str
     description: str = ""
     calibration_s: float = 10.0
+    expressions: tuple[str, ...] = ()
+    expression_s: float = 4.0
+    expression_relax_s: float = 3.0
     blocks: int = 1
     per_condition: int = 4
     conditions: tuple[str, ...] = ("happy", "sad", "neutral")
@@ -113,7 +135,7 @@ class Protocol:
     iti_s: float = 3.0
     iti_jitter_s: float = 0.5
     block_break_s: float = 0.0
-    seed: int = 0
+    seed: int | None = None
     identities: tuple[str, ...] = ()
     stimulus_set: "StimulusSet | None" = field(default=None, repr=False)
     video_end: Literal["hold", "loop"] = "hold"
@@ -125,6 +147,15 @@ class Protocol:
     def n_trials(self) -> int:
         """Total number of trials."""
         return self.blocks * self.per_condition * len(self.conditions)
+
+    @property
+    def expression_calibration_s(self) -> float:
+        """Length of the expression calibration (0 without one), seconds."""
+        return len(self.expressions) * (self.expression_s + self.expression_relax_s)
+
+    def without_expressions(self) -> "Protocol":
+        """This protocol with its expression calibration skipped."""
+        return replace(self, expressions=())
 
     @property
     def expected_duration_s(self) -> float:
@@ -148,5 +179,6 @@ def _trial_morph_s(protocol: Protocol) -> float:
 
 def _duration(protocol: Protocol, itis: Sequence[float]) -> float:
     trial_s = protocol.stimulus_s + _trial_morph_s(protocol)
-    return (protocol.calibration_s + (protocol.blocks - 1) * protocol.block_break_s
+    return (protocol.calibration_s + protocol.expression_calibration_s
+            + (protocol.blocks - 1) * protocol.block_break_s
             + sum(itis) + len(itis) * trial_s + protocol.iti_s)

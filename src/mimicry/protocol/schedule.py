@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
 from mimicry.core.check import check_int
-from mimicry.core.errors import ConfigError
 from mimicry.core.messages import StimulusEvent
 from mimicry.io.formats import format_detail
+from mimicry.protocol.design import MAX_SAME_CONDITION_IN_ROW, Design
 from mimicry.protocol.model import SCHEMA_VERSION, Protocol, _trial_morph_s
-from mimicry.protocol.timeline import Trial
+from mimicry.protocol.timeline import ExpressionStep, Trial
 
-#: The most times one condition may follow itself in the trial order.
-MAX_SAME_CONDITION_IN_ROW = 2
+
+def fresh_seed() -> int:
+    """A new randomisation seed from the operating system (0 to 2**31 - 1)."""
+    return secrets.randbelow(2 ** 31)
+
+
+def protocol_design(protocol: Protocol) -> Design:
+    """The randomisation design of ``protocol``'s trial order."""
+    return Design(tuple(protocol.conditions), protocol.per_condition, protocol.blocks,
+                  MAX_SAME_CONDITION_IN_ROW)
 
 
 @dataclass(frozen=True)
@@ -35,12 +43,18 @@ class Schedule:
         (start_s, end_s) of every pause between blocks.
     duration_s : float
         Session end (the ``session_end`` event), seconds.
+    expressions : tuple of timeline.ExpressionStep
+        The expression calibration (empty when the protocol has none or it
+        was skipped), in order.
 
     Notes
     -----
     Timeline of a session built from a protocol::
 
         0 ........ calibration (neutral baseline) ........ C
+        for every expression of [calibration] expressions (optional):
+            the instruction ("Smile as widely as you can") for expression_s,
+            then a relax of expression_relax_s
         then for every block (after a break of ``block_break_s`` except the first):
             for every trial:
                 inter-trial interval (iti_s +- iti_jitter_s)
@@ -55,6 +69,7 @@ class Schedule:
     trials: tuple[Trial, ...]
     breaks: tuple[tuple[float, float], ...]
     duration_s: float
+    expressions: tuple[ExpressionStep, ...] = ()
 
     @property
     def stimulus_ids(self) -> tuple[str, ...]:
@@ -64,17 +79,23 @@ class Schedule:
     def events(self) -> list[StimulusEvent]:
         """The ``events.csv`` timeline of this schedule, sorted by time.
 
-        ``session_start`` at 0 (detail: protocol, seed, schema_version),
-        ``calibration_start``/``calibration_end``, a ``stimulus_onset`` and
-        ``stimulus_offset`` per trial and ``session_end`` at :attr:`duration_s`.
+        ``session_start`` at 0 (detail: protocol, seed, schema_version and the
+        randomisation design, :meth:`~mimicry.protocol.design.Design.detail`),
+        ``calibration_start``/``calibration_end``, an ``expression_start`` and
+        ``expression_end`` (detail ``expression=smile`` or ``sad``) per posed
+        expression, a ``stimulus_onset`` and ``stimulus_offset`` per trial and
+        ``session_end`` at :attr:`duration_s`.
         """
         p = self.protocol
         out = [
             StimulusEvent(t=0.0, event="session_start", detail=format_detail(
-                {"protocol": p.name, "seed": self.seed, "schema_version": SCHEMA_VERSION})),
+                {"protocol": p.name, "seed": self.seed, "schema_version": SCHEMA_VERSION,
+                 **protocol_design(p).detail()})),
             StimulusEvent(t=self.calibration[0], event="calibration_start"),
             StimulusEvent(t=self.calibration[1], event="calibration_end"),
         ]
+        for step in self.expressions:
+            out += [step.start_event(), step.end_event()]
         for tr in self.trials:
             out.append(tr.onset_event())
             out.append(tr.offset_event())
@@ -86,7 +107,9 @@ class Schedule:
 
         Returns
         -------
-        kind : {"calibration", "break", "iti", "trial", "end"}
+        kind : {"calibration", "expression", "break", "iti", "trial", "end"}
+            ``expression`` is the whole expression calibration, relaxes
+            included (:meth:`expression_step` tells which and whether posing);
             ``iti`` is the interval before a trial (its trial is returned),
             ``end`` the last interval and after.
         trial : Trial or None
@@ -96,6 +119,8 @@ class Schedule:
         c0, c1 = self.calibration
         if t_s < c1:
             return "calibration", None
+        if self.expressions and t_s < self.expressions[-1].relax_end_s:
+            return "expression", None
         for b0, b1 in self.breaks:
             if b0 <= t_s < b1:
                 return "break", None
@@ -106,42 +131,19 @@ class Schedule:
                 return "trial", tr
         return "end", self.trials[-1] if self.trials else None
 
+    def expression_step(self, t_s: float) -> ExpressionStep | None:
+        """The posed expression whose instruction or relax is on screen at ``t_s``, if any.
+
+        Posing while ``t_s < step.end_s``, relaxing after.
+        """
+        for step in self.expressions:
+            if step.start_s <= t_s < step.relax_end_s:
+                return step
+        return None
+
 
 def _round_ms(x: float) -> float:
     return round(x, 3)
-
-
-def _condition_order(conditions: Sequence[str], per_condition: int, previous: list[str],
-                     rng: np.random.Generator) -> list[str]:
-    """One block's condition order: random, no condition more than twice in a row.
-
-    ``previous`` is the order so far (the constraint runs across blocks).
-    """
-    n = per_condition * len(conditions)
-    if len(conditions) == 1:
-        return [conditions[0]] * n
-    k = MAX_SAME_CONDITION_IN_ROW
-    before = previous[-k:]  # only the last k matter; copying all of ``previous`` is quadratic
-    for _attempt in range(1000):
-        remaining = {c: per_condition for c in conditions}
-        seq: list[str] = []
-        ok = True
-        for _ in range(n):
-            tail = (before + seq[-k:])[-k:]
-            banned = tail[0] if len(tail) == k and len(set(tail)) == 1 else None
-            options = [c for c in conditions if remaining[c] > 0 and c != banned]
-            if not options:
-                ok = False
-                break
-            w = np.array([remaining[c] for c in options], dtype=float)
-            c = options[int(rng.choice(len(options), p=w / w.sum()))]
-            seq.append(c)
-            remaining[c] -= 1
-        if ok:
-            return seq
-    # Unreachable with >= 2 conditions in equal numbers, kept as a guard.
-    raise ConfigError("could not build a trial order without a condition more than "
-                      f"{k} times in a row")  # pragma: no cover
 
 
 def _assign_ids(order: list[str], pools: dict[str, tuple[str, ...]],
@@ -187,7 +189,10 @@ def build_schedule(protocol: Protocol, seed: int | None = None) -> Schedule:
     ----------
     protocol : Protocol
     seed : int or None
-        Randomisation seed (>= 0); None uses ``protocol.seed``. The seed sets
+        Randomisation seed (>= 0); None uses ``protocol.seed``, and when the
+        protocol fixes none either, a fresh seed (:func:`fresh_seed`), so
+        every session has its own order (the seed used is ``Schedule.seed``,
+        logged with the session). The seed sets
         the trial order within blocks (no condition more than twice in a row,
         also across blocks), the identity of each trial and the inter-trial
         jitter.
@@ -197,7 +202,7 @@ def build_schedule(protocol: Protocol, seed: int | None = None) -> Schedule:
     Schedule
     """
     if seed is None:
-        seed = protocol.seed
+        seed = protocol.seed if protocol.seed is not None else fresh_seed()
     seed = check_int("seed", seed, 0)
     rng = np.random.default_rng([seed, 0x6D696D])  # independent of other uses of the seed
 
@@ -214,12 +219,10 @@ def build_schedule(protocol: Protocol, seed: int | None = None) -> Schedule:
             pools[c] = protocol.identities
     morph_s = _trial_morph_s(protocol)
 
-    order: list[str] = []
-    block_of: list[int] = []
-    for b in range(protocol.blocks):
-        seq = _condition_order(protocol.conditions, protocol.per_condition, order, rng)
-        order += seq
-        block_of += [b + 1] * len(seq)
+    codes = protocol_design(protocol).draw(1, rng)[0]
+    order = [protocol.conditions[int(c)] for c in codes]
+    per_block = protocol.per_condition * len(protocol.conditions)
+    block_of = [i // per_block + 1 for i in range(len(order))]
     ids = _assign_ids(order, pools, rng)
     j = protocol.iti_jitter_s
     itis = rng.uniform(protocol.iti_s - j, protocol.iti_s + j, size=len(order)) if j > 0 \
@@ -227,6 +230,12 @@ def build_schedule(protocol: Protocol, seed: int | None = None) -> Schedule:
 
     t = _round_ms(protocol.calibration_s)
     calibration = (0.0, t)
+    steps: list[ExpressionStep] = []
+    for name in protocol.expressions:
+        end = _round_ms(t + protocol.expression_s)
+        relax_end = _round_ms(end + protocol.expression_relax_s)
+        steps.append(ExpressionStep(name, t, end, relax_end))
+        t = relax_end
     trials: list[Trial] = []
     breaks: list[tuple[float, float]] = []
     for i, (cond, sid, block) in enumerate(zip(order, ids, block_of)):
@@ -242,4 +251,4 @@ def build_schedule(protocol: Protocol, seed: int | None = None) -> Schedule:
         t = _round_ms(offset + morph_s)
     duration = _round_ms(t + protocol.iti_s)
     return Schedule(protocol=protocol, seed=seed, calibration=calibration, trials=tuple(trials),
-                    breaks=tuple(breaks), duration_s=duration)
+                    breaks=tuple(breaks), duration_s=duration, expressions=tuple(steps))

@@ -80,6 +80,36 @@ class Trial:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class ExpressionStep:
+    """One posed expression of the expression calibration, and the relax after it.
+
+    Attributes
+    ----------
+    expression : str
+        What the participant is asked to pose: ``smile`` or ``sad``
+        (:data:`mimicry.protocol.model.EXPRESSION_NAMES`).
+    start_s, end_s : float
+        When the instruction appears and when it ends (the
+        ``expression_start`` and ``expression_end`` events), seconds.
+    relax_end_s : float
+        End of the relax that follows, seconds.
+    """
+
+    expression: str
+    start_s: float
+    end_s: float
+    relax_end_s: float
+
+    def start_event(self) -> StimulusEvent:
+        return StimulusEvent(t=self.start_s, event="expression_start",
+                             detail=format_detail({"expression": self.expression}))
+
+    def end_event(self) -> StimulusEvent:
+        return StimulusEvent(t=self.end_s, event="expression_end",
+                             detail=format_detail({"expression": self.expression}))
+
+
 def smoothstep(x: np.ndarray | float) -> np.ndarray | float:
     """3x^2 - 2x^3 on [0, 1], clipped outside."""
     x = np.clip(x, 0.0, 1.0)

@@ -46,14 +46,15 @@ def group_summary_text(agg: Aggregate) -> str:
     it = agg.index
     lines = []
     if it.n == 0:
-        return "No session could give a mimicry index, so there is nothing to compare."
-    lines.append(f"{it.n} {'person' if it.n == 1 else 'people'} gave a mimicry index; "
-                 f"{it.n_positive} of them mimicked (index above 0).")
+        return "No session could give a smile estimate, so there is nothing to compare."
+    lines.append(f"{it.n} {'person' if it.n == 1 else 'people'} gave a smile estimate (how much "
+                 f"more the smile rose at happy than at sad faces); for {it.n_positive} of them "
+                 f"it was above 0.")
     if it.n < 2:
         lines.append("At least two sessions are needed to test mimicry across people.")
         return "\n".join(lines)
-    lines.append(f"The average index was {it.mean:+.2f} (95% confidence interval "
-                 f"{fmt(it.ci_low, '+.2f')} to {fmt(it.ci_high, '+.2f')}).")
+    lines.append(f"The average was {it.mean:+.3f} on the 0-1 scale (95% confidence interval "
+                 f"{fmt(it.ci_low, '+.3f')} to {fmt(it.ci_high, '+.3f')}).")
     if math.isfinite(it.p_t_test):
         lines.append(f"Tested against no mimicry: t({it.df}) = {it.t:.2f}, p = "
                      f"{fmt_p(it.p_t_test)} (t-test); sign-flip permutation test p = "
@@ -64,21 +65,61 @@ def group_summary_text(agg: Aggregate) -> str:
                          "than chance would give." if it.mean > 0 else
                          "Across these people, faces tended to show the opposite expression.")
         else:
-            lines.append("Across these people, this is not distinguishable from chance.")
-    if agg.lag.n:
-        lines.append(f"Where the face followed the stimulus, it did so about "
-                     f"{agg.lag.mean:.2f} s later on average ({agg.lag.n} sessions; "
-                     f"{agg.n_significant_lag} significant on their own).")
+            lines.append("Across these people, the smile estimate is not distinguishable from "
+                         "chance.")
+    lines.append(mixed_sentence(agg))
+    lines += lag_sentences(agg)
     c = agg.correlation
     if c is not None and math.isfinite(c.pearson_r):
         strength = "positively" if c.pearson_r > 0 else "negatively"
         sig = ("" if c.pearson_p < 0.05 else
                " This is not distinguishable from no relation.")
-        lines.append(f"The {agg.score_label} and the mimicry index correlate {strength}: "
+        lines.append(f"The {agg.score_label} and the smile estimate correlate {strength}: "
                      f"Pearson r = {c.pearson_r:+.2f} (p = {fmt_p(c.pearson_p)}), Spearman "
                      f"\u03c1 = {c.spearman_rho:+.2f} (p = {fmt_p(c.spearman_p)}), "
                      f"n = {c.n}.{sig}")
     return "\n".join(lines)
+
+
+def mixed_sentence(agg: Aggregate) -> str:
+    """The trial-level mixed model in one sentence."""
+    m = agg.mixed
+    if not m.ok:
+        return f"The trial-level mixed model gives no number: {m.reason}."
+    return (f"Trial by trial (a mixed model with people and faces as random effects, "
+            f"{m.n_trials} trials), smiles rose {m.estimate:+.3f} more at happy than at sad "
+            f"faces (0-1 smile units; 95% CI {m.ci_low:+.3f} to {m.ci_high:+.3f}; one-sided "
+            f"p = {fmt_p(m.p_greater)} for more smile at happy faces).")
+
+
+def lag_sentences(agg: Aggregate) -> list[str]:
+    """The group lag (or why there is none) and the sessions with a lag of their own."""
+    lag, lines = agg.lag, []
+    if lag.significant:
+        edge = " (at the edge of the lags, so only a bound)" if lag.peak_at_edge else ""
+        lines.append(f"Across people, the face followed the stimulus about {lag.lag_s:.2f} s "
+                     f"later{edge} (95% CI {lag.ci_low:.2f} to {lag.ci_high:.2f} s over people; "
+                     f"group lag test p = {fmt_p(lag.p_value)}).")
+    elif lag.reason:
+        lines.append(f"No group lag is given: {lag.reason}.")
+    if agg.n_lag_tested:
+        lines.append(f"{agg.n_significant_lag} of {agg.n_lag_tested} sessions followed the "
+                     f"stimulus significantly on their own lag test.")
+    return lines
+
+
+def _mixed_rows(agg: Aggregate) -> list[tuple[str, str]]:
+    m = agg.mixed
+    if not m.ok:
+        return [("Trial-level mixed model", m.reason)]
+    return [("Mixed model: happy − sad smile (95% CI)",
+             f"{m.estimate:+.3f} ({m.ci_low:+.3f} to {m.ci_high:+.3f}) smile units"),
+            ("Mixed model p (Wald z)",
+             f"{fmt_p(m.p_greater)} one-sided (more smile at happy), "
+             f"{fmt_p(m.p_two_sided)} two-sided; z = {m.z:.2f}"),
+            ("Mixed model data",
+             f"{m.n_trials} trials, {m.n_people} people, {m.n_stimuli} faces; random "
+             f"intercepts for people and faces (crossed); pre-stimulus smile as covariate")]
 
 
 def _session_table(rows: Sequence[SessionRow]) -> dict:
@@ -88,14 +129,15 @@ def _session_table(rows: Sequence[SessionRow]) -> dict:
         body.append([v["session"], v["participant"] or "–", v["status"] or "–",
                      f"{v['n_valid_trials']} of {v['n_trials']}" if v["n_trials"] is not None
                      else "–",
-                     fmt(v["face_frames_pct"], ".0f"), fmt(v["mimicry_index"], "+.2f"),
+                     fmt(v["face_frames_pct"], ".0f"), fmt(v.get("effect_size"), "+.3f"),
                      fmt_p(v["p_value"]), CONCLUSION_WORDS.get(v["conclusion"], "–"),
                      fmt(v["xcorr_peak_lag_s"], ".2f"), fmt(v["xcorr_peak_r"], "+.2f"),
-                     fmt(v["score"], "g")])
+                     fmt_p(v.get("xcorr_p_value")), fmt(v["score"], "g")])
         classes.append("" if r.included else "invalid")
-    return H.table(["session", "participant", "status", "trials used", "face %", "index", "p",
-                    "conclusion", "peak lag (s)", "peak r", "score"], body,
-                   numeric=[False, False, False, True, True, True, True, False, True, True, True],
+    return H.table(["session", "participant", "status", "trials used", "face %", "smile, happy − sad", "p",
+                    "conclusion", "peak lag (s)", "peak r", "lag test p", "score"], body,
+                   numeric=[False, False, False, True, True, True, True, False, True, True, True,
+                            True],
                    row_classes=classes)
 
 
@@ -116,7 +158,7 @@ def _stats_table(agg: Aggregate) -> list[tuple[str, str]]:
              f"one-sided ({it.sign_flip_method}"
              + (f", {2 ** it.n:,} sign patterns)" if it.sign_flip_method == "exact" else ")")),
             ("People with index > 0", f"{it.n_positive} of {it.n}")]
-    return rows
+    return rows + _mixed_rows(agg)
 
 
 def group_report_html(agg: Aggregate, figures: dict[str, bytes]) -> str:
@@ -129,8 +171,11 @@ def group_report_html(agg: Aggregate, figures: dict[str, bytes]) -> str:
                     f"95% CI {fmt(it.ci_low, '+.2f')} to {fmt(it.ci_high, '+.2f')}", tone),
              H.card("t-test p", fmt_p(it.p_t_test), f"t({it.df}) = {fmt(it.t, '.2f')}"),
              H.card("Sign-flip p", fmt_p(it.p_sign_flip), f"{it.sign_flip_method} test"),
-             H.card("Mean lag", f"{fmt(lag.mean, '.2f')} s" if lag.n else "–",
-                    f"{lag.n} sessions with the face following")]
+             H.card("Mixed model", fmt(agg.mixed.estimate, "+.3f"),
+                    f"happy − sad smile, p = {fmt_p(agg.mixed.p_greater)} one-sided"
+                    if agg.mixed.ok else "no estimate"),
+             H.card("Group lag", f"{fmt(lag.lag_s, '.2f')} s" if lag.significant else "none",
+                    f"p = {fmt_p(lag.p_value)}, {lag.n} people" if lag.n else "no lag test")]
     if c is not None:
         cards.append(H.card("Score vs index (r)", fmt(c.pearson_r, "+.2f"),
                             f"Pearson, p = {fmt_p(c.pearson_p)}, n = {c.n}"))
@@ -170,19 +215,27 @@ def group_report_html(agg: Aggregate, figures: dict[str, bytes]) -> str:
             "change from the second before the face appeared), averaged over sessions; the "
             "shaded band is the 95% confidence interval over sessions. The dashed line marks "
             "the stimulus onset."),
-        timing=[
-            ("Sessions where the face followed the stimulus (positive peak, not at the edge)",
-             str(lag.n)),
-            ("Mean peak lag (95% CI)",
-             f"{fmt(lag.mean, '.2f')} s ({fmt(lag.ci_low, '.2f')} to {fmt(lag.ci_high, '.2f')} s)"
-             if lag.n else "–"),
-            ("SD of the lag across people", f"{fmt(lag.sd, '.2f')} s" if lag.n > 1 else "–"),
-            ("Sessions with a significant lag on their own", str(agg.n_significant_lag)),
-        ],
+        timing=_timing_rows(agg),
         score=score, sessions=_session_table(agg.rows),
         footer=(f"Made by mimicry {__version__} from {len(agg.rows)} session folders. "
                 f"Numbers only: no image of any face. What every number means: "
                 f"docs/analysis.md."))
+
+
+def _timing_rows(agg: Aggregate) -> list[tuple[str, str]]:
+    lag = agg.lag
+    rows = [("People in the group lag test", str(lag.n)),
+            ("Group lag test (peak of the mean cross-correlation vs relabelled trials)",
+             f"max mean r = {fmt(lag.statistic, '+.3f')}, p = {fmt_p(lag.p_value)} one-sided "
+             f"({lag.n_draws:,} draws)" if lag.n else "–")]
+    if lag.significant:
+        rows.append(("Group lag (95% CI, bootstrap over people)",
+                     f"{lag.lag_s:.2f} s ({lag.ci_low:.2f} to {lag.ci_high:.2f} s)"))
+    else:
+        rows.append(("Group lag", f"none: {lag.reason}" if lag.reason else "none"))
+    rows.append(("Sessions with a significant lag on their own test",
+                 f"{agg.n_significant_lag} of {agg.n_lag_tested}"))
+    return rows
 
 
 def draw_group_figures(agg: Aggregate) -> dict[str, bytes]:
@@ -192,13 +245,13 @@ def draw_group_figures(agg: Aggregate) -> dict[str, bytes]:
     inc = [r for r in agg.rows if r.included]
     if inc:
         labels = [r.values["participant"] or r.values["session"] for r in inc]
-        figs["index"] = plots.index_png(labels, [r.values["mimicry_index"] for r in inc],
+        figs["index"] = plots.index_png(labels, [r.values["effect_size"] for r in inc],
                                         agg.index.mean, (agg.index.ci_low, agg.index.ci_high))
     if agg.curves is not None:
         figs["curves"] = plots.curves_png(agg.curves, unit="sessions")
     c = agg.correlation
     if c is not None and c.n >= 2:
-        pairs = [(r.values["score"], r.values["mimicry_index"]) for r in inc
+        pairs = [(r.values["score"], r.values["effect_size"]) for r in inc
                  if r.values["score"] is not None]
         figs["rating"] = plots.scatter_png([p[0] for p in pairs], [p[1] for p in pairs],
                                            agg.score_label, c.pearson_r, c.pearson_p)

@@ -172,3 +172,37 @@ def session_response_curves(folder: str | os.PathLike, config=None) -> ResponseC
     folder = Path(folder)
     return response_curves(read_frames(folder / "frames.csv"),
                            read_events(folder / "events.csv"), config)
+
+
+def group_curves(analyses: Sequence):
+    """Response curves averaged over sessions: each session's per-condition mean, then mean ± CI.
+
+    Every session is put on the grid of the shortest one, so each point
+    averages the same people.
+    """
+    from mimicry.protocol.timeline import trials_from_events  # noqa: PLC0415
+
+    if not analyses:
+        return None
+    ends = []
+    for a in analyses:
+        trials = trials_from_events(a.session.events)
+        ends.append(float(np.median([tr.offset_s - tr.onset_s + tr.morph_s for tr in trials])))
+    end_s = min(ends) + AFTER_END_S
+    per = [c for c in (response_curves(a.session.frames, a.session.events, a.result.config,
+                                       end_s=end_s) for a in analyses) if c is not None]
+    if not per:
+        return None
+    stacks: dict = {}
+    for c in per:
+        for key, y in c.mean.items():
+            stacks.setdefault(key, []).append(y)
+    mean, low, high, n = {}, {}, {}, {}
+    for key, rows in stacks.items():
+        mean[key], low[key], high[key], n[key] = mean_and_ci(np.vstack(rows))
+    n_sessions = {cond: len(stacks.get((cond, per[0].channels[0]), []))
+                  for cond in ("happy", "sad", "neutral")}
+    return ResponseCurves(t_s=per[0].t_s, mean=mean, n_trials=n_sessions,
+                          stimulus_s=float(np.median([c.stimulus_s for c in per])),
+                          morph_s=float(np.median([c.morph_s for c in per])),
+                          ci_low=low, ci_high=high, n=n, channels=per[0].channels)

@@ -170,7 +170,7 @@ def trials_png(rows: Sequence[dict], channels: Sequence[str] = ("smile", "sad_co
 
 def index_png(labels: Sequence[str], index: Sequence[float], mean: float, ci: tuple[float, float]
               ) -> bytes:
-    """Each session's mimicry index (dots), the group mean and its 95% CI."""
+    """Each session's primary estimate (dots), the group mean and its 95% CI."""
     index = np.asarray(index, float)
     order = np.argsort(np.where(np.isfinite(index), index, -np.inf))
     n = len(order)
@@ -186,7 +186,7 @@ def index_png(labels: Sequence[str], index: Sequence[float], mean: float, ci: tu
     ax.scatter(v, y, s=52, color=colours, edgecolor="white", lw=0.8, zorder=3)
     ax.set_yticks(y, [labels[i] for i in order], fontsize=8.5)
     ax.set_ylim(-0.7, n - 0.3)
-    ax.set_xlabel("mimicry index (SD units; > 0 = mimicry, < 0 = the opposite)", fontsize=9.5,
+    ax.set_xlabel("smile rise at happy minus sad faces (0-1 scale; > 0 = mimicry)", fontsize=9.5,
                   color=TEXT)
     if np.isfinite(mean):
         ax.legend(loc="lower right", frameon=False, fontsize=8.5)

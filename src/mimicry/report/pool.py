@@ -1,7 +1,9 @@
 """Many sessions pooled (``mimicry aggregate``): finding session folders, one row each, the group.
 
 Each session is analysed as ``mimicry analyze`` does; the per-session
-mimicry indices are then tested across people (:mod:`mimicry.analysis.group`).
+mimicry indices are then tested across people (:mod:`mimicry.analysis.group`),
+the mean cross-correlogram against its surrogate (the group lag), and every
+valid happy and sad trial in a mixed model (:mod:`mimicry.analysis.mixed`).
 A session that cannot be analysed (no events, no trials, unreadable files)
 or that is incomplete, or was written by another version, gives a warning
 and is listed, never a crash.
@@ -19,7 +21,9 @@ from typing import Sequence
 import numpy as np
 
 from mimicry._version import __version__
-from mimicry.analysis.group import Correlation, OneSampleTest, correlate, json_number, one_sample_test
+from mimicry.analysis.group import (Correlation, GroupLagTest, OneSampleTest, correlate,
+                                    group_lag_test, json_number, one_sample_test)
+from mimicry.analysis.mixed import MixedModelResult, mixed_model
 from mimicry.core.errors import InputError, MimicryError
 from mimicry.report.self_rating import SELF_RATING_MAX, SELF_RATING_MIN
 from mimicry.report.session_report import SessionAnalysis, analyse
@@ -39,7 +43,9 @@ SESSION_COLUMNS: tuple[str, ...] = (
     "mimicry_index", "p_value", "p_value_two_sided", "conclusion",
     "smile_g_happy_vs_sad", "sad_composite_g_sad_vs_happy",
     "xcorr_peak_lag_s", "xcorr_peak_r", "xcorr_peak_at_edge", "xcorr_p_value_two_sided", "lag_s",
-    "self_rating", "score", "warnings")
+    "self_rating", "score", "warnings",
+    "xcorr_p_value", "xcorr_significant", "mixed_model_trials",
+    "effect_size", "effect_ci_low", "effect_ci_high", "mde_80")
 SELF_RATING_RANGE = (SELF_RATING_MIN, SELF_RATING_MAX)
 
 
@@ -53,7 +59,7 @@ class SessionRow:
 
     @property
     def included(self) -> bool:
-        v = self.values.get("mimicry_index")
+        v = self.values.get("effect_size")
         return v is not None and math.isfinite(v)
 
 
@@ -174,22 +180,32 @@ def session_row(folder: Path) -> SessionRow:
     if vw:
         warnings.append(vw)
     cong, xc = res.congruence, res.xcorr
-    lag = (xc.peak_lag_s if math.isfinite(xc.p_value_two_sided)
-           and xc.p_value_two_sided < res.config.alpha else None)
+    lag = (xc.peak_lag_s if math.isfinite(xc.p_value)
+           and xc.p_value < res.config.alpha else None)
+    prim = res.primary.primary if getattr(res, "primary", None) is not None else None
     values.update(
         participant=meta.get("participant") or "", status=a.session.status,
         app_version=meta.get("app_version") or "",
         n_trials=len(res.trials), n_valid_trials=res.n_valid,
         n_valid_happy=cong.n_valid.get("happy", 0), n_valid_sad=cong.n_valid.get("sad", 0),
         face_frames_pct=json_number(res.face_frames_pct, 2), mimicry_index=json_number(cong.index),
-        p_value=json_number(cong.p_value), p_value_two_sided=json_number(cong.p_value_two_sided),
+        p_value=json_number(prim.p_value) if prim else None,
+        p_value_two_sided=(json_number(min(1.0, 2 * min(prim.p_value, prim.p_value_opposite)))
+                           if prim else None),
         conclusion=res.conclusion,
         smile_g_happy_vs_sad=json_number(cong.channel_g["smile"]["happy_vs_sad"]),
         sad_composite_g_sad_vs_happy=json_number(-cong.channel_g["sad_composite"]["happy_vs_sad"]),
         xcorr_peak_lag_s=json_number(xc.peak_lag_s), xcorr_peak_r=json_number(xc.peak_r),
         xcorr_peak_at_edge=int(bool(xc.peak_at_edge)),
         xcorr_p_value_two_sided=json_number(xc.p_value_two_sided), lag_s=json_number(lag),
-        self_rating=_self_rating(meta, label, warnings))
+        self_rating=_self_rating(meta, label, warnings),
+        xcorr_p_value=json_number(getattr(xc, "p_value", None)),
+        xcorr_significant=_own_lag_significant(xc, res.config.alpha),
+        mixed_model_trials=len(trial_table(a, label)),
+        effect_size=json_number(prim.estimate) if prim else None,
+        effect_ci_low=json_number(prim.ci_low) if prim else None,
+        effect_ci_high=json_number(prim.ci_high) if prim else None,
+        mde_80=json_number(prim.mde) if prim else None)
     row = SessionRow(values, warnings, a)
     if not row.included:
         warnings.append(f"{label}: too few valid happy and sad trials for a mimicry index "
@@ -201,14 +217,35 @@ def session_row(folder: Path) -> SessionRow:
 
 # --------------------------------------------------------------------------- the pool
 
-def follows(values: dict) -> bool:
-    """The session's face followed the stimulus: positive cross-correlation peak inside the lags.
+def _own_lag_significant(xc, alpha: float) -> int | None:
+    """1 when the session's own lag test (one-sided, positive correlation) is below alpha."""
+    p = getattr(xc, "p_value", None)
+    if p is None or not math.isfinite(float(p)):
+        return None
+    return int(float(p) < alpha)
 
-    A peak at the edge of the lag range (0 or 3 s) is where a flat,
-    unrelated correlogram usually peaks, so its lag means nothing.
+
+def trial_table(a: SessionAnalysis, participant: str) -> list[dict]:
+    """The session's valid happy and sad trials as rows of the mixed model's table.
+
+    ``response`` is the trial's smile response (``mean`` of ``smile``),
+    ``pre`` the pre-stimulus smile level (``pre_baseline``).
     """
-    return (values.get("xcorr_peak_lag_s") is not None and (values.get("xcorr_peak_r") or 0) > 0
-            and not values.get("xcorr_peak_at_edge"))
+    from mimicry.analysis.trials import ANALYSIS_CHANNELS  # noqa: PLC0415
+
+    k = ANALYSIS_CHANNELS.index("smile")
+    rows = []
+    for tr in getattr(a.result, "trials", None) or []:
+        try:
+            if not tr.valid or tr.condition not in ("happy", "sad"):
+                continue
+            y, pre = float(tr.get("mean", "smile")), float(np.asarray(tr.pre_baseline)[k])
+        except (AttributeError, IndexError, TypeError, ValueError):
+            continue
+        if math.isfinite(y) and math.isfinite(pre):
+            rows.append(dict(participant=participant, stimulus_id=str(tr.stimulus_id),
+                             condition=tr.condition, response=y, pre=pre))
+    return rows
 
 
 @dataclass
@@ -220,12 +257,15 @@ class Aggregate:
     rows : list of SessionRow
     index : OneSampleTest
         Per-session mimicry indices against 0.
-    lag : OneSampleTest
-        Cross-correlation peak lags (seconds) of the sessions whose face
-        followed the stimulus (:func:`follows`); only ``n``, mean, sd and CI
-        are meaningful (a lag is not tested against 0).
+    lag : GroupLagTest
+        The mean correlogram across people against its surrogate; the group
+        lag when it is significant.
     n_significant_lag : int
-        Of those, sessions whose cross-correlation was significant on its own.
+        Sessions whose own lag test (one-sided ``xcorr.p_value``) is below alpha.
+    n_lag_tested : int
+        Sessions with an own lag test (a finite ``xcorr.p_value``).
+    mixed : MixedModelResult
+        The trial-level mixed model of smile, happy versus sad.
     correlation : Correlation or None
         Score against index, when any session has a score.
     score_label : str
@@ -236,8 +276,10 @@ class Aggregate:
 
     rows: list
     index: OneSampleTest
-    lag: OneSampleTest
+    lag: GroupLagTest
     n_significant_lag: int
+    n_lag_tested: int
+    mixed: MixedModelResult
     correlation: Correlation | None
     score_label: str
     curves: object
@@ -250,50 +292,14 @@ class Aggregate:
             "n_sessions": len(self.rows),
             "n_included": self.index.n,
             "index": self.index.as_dict(),
-            "lag_s": {"n": self.lag.n, "mean": json_number(self.lag.mean), "sd": json_number(self.lag.sd),
-                      "ci_low": json_number(self.lag.ci_low), "ci_high": json_number(self.lag.ci_high),
-                      "n_significant": self.n_significant_lag,
-                      "sessions": "cross-correlation peak lag of sessions with a positive peak "
-                                  "inside the lag range"},
+            "lag_test": self.lag.as_dict(),
+            "n_sessions_lag_significant": self.n_significant_lag,
+            "n_sessions_lag_tested": self.n_lag_tested,
+            "mixed_model": self.mixed.as_dict(),
             "correlation": self.correlation.as_dict() if self.correlation else None,
             "score": self.score_label or None,
             "warnings": list(self.warnings),
         }
-
-
-def group_curves(analyses: Sequence[SessionAnalysis]):
-    """Response curves averaged over sessions: each session's per-condition mean, then mean ± CI.
-
-    Every session is put on the grid of the shortest one, so each point
-    averages the same people.
-    """
-    from mimicry.report.curves import AFTER_END_S, ResponseCurves, mean_and_ci, response_curves  # noqa: PLC0415
-    from mimicry.protocol.timeline import trials_from_events  # noqa: PLC0415
-
-    if not analyses:
-        return None
-    ends = []
-    for a in analyses:
-        trials = trials_from_events(a.session.events)
-        ends.append(float(np.median([tr.offset_s - tr.onset_s + tr.morph_s for tr in trials])))
-    end_s = min(ends) + AFTER_END_S
-    per = [c for c in (response_curves(a.session.frames, a.session.events, a.result.config,
-                                       end_s=end_s) for a in analyses) if c is not None]
-    if not per:
-        return None
-    stacks: dict = {}
-    for c in per:
-        for key, y in c.mean.items():
-            stacks.setdefault(key, []).append(y)
-    mean, low, high, n = {}, {}, {}, {}
-    for key, rows in stacks.items():
-        mean[key], low[key], high[key], n[key] = mean_and_ci(np.vstack(rows))
-    n_sessions = {cond: len(stacks.get((cond, per[0].channels[0]), []))
-                  for cond in ("happy", "sad", "neutral")}
-    return ResponseCurves(t_s=per[0].t_s, mean=mean, n_trials=n_sessions,
-                          stimulus_s=float(np.median([c.stimulus_s for c in per])),
-                          morph_s=float(np.median([c.morph_s for c in per])),
-                          ci_low=low, ci_high=high, n=n, channels=per[0].channels)
 
 
 def aggregate_sessions(paths: Sequence[str | os.PathLike],
@@ -336,19 +342,31 @@ def aggregate_sessions(paths: Sequence[str | os.PathLike],
             score_label = "self-rating (1–7)"
     included = [r for r in rows if r.included]
     if len(included) < 2:
-        warnings.append(f"{len(included)} session(s) with a mimicry index: at least 2 are needed "
-                        f"to test across people")
-    index_test = one_sample_test([r.values["mimicry_index"] for r in included], seed)
-    following = [r for r in included if follows(r.values)]
-    lag_test = one_sample_test([r.values["xcorr_peak_lag_s"] for r in following], seed)
-    n_sig = sum(r.values["lag_s"] is not None for r in following)
+        warnings.append(f"{len(included)} session(s) with a smile estimate: at least 2 are "
+                        f"needed to test across people")
+    index_test = one_sample_test([r.values["effect_size"] for r in included], seed)
+    alpha = float(included[0].analysis.result.config.alpha) if included else 0.05
+    xcs = [getattr(r.analysis.result, "xcorr", None) for r in included]
+    lag_test = group_lag_test([getattr(x, "lags_s", None) for x in xcs],
+                              [getattr(x, "null_r", None) for x in xcs], alpha=alpha, seed=seed)
+    tested = [r.values["xcorr_significant"] for r in included
+              if r.values["xcorr_significant"] is not None]
+    table = [t for r in included for t in trial_table(
+        r.analysis, r.values["participant"] or r.values["session"])]
+    mixed = mixed_model(table)
+    # A variance at its boundary is normal with a few faces (the estimate stands): it stays
+    # in group.json's mixed_model.warnings, not in the report's "please note" box.
+    warnings += [f"group: {w}" for w in mixed.warnings if "boundary" not in w]
     corr = None
     if score_label:
-        pairs = [(r.values["score"], r.values["mimicry_index"]) for r in included
+        pairs = [(r.values["score"], r.values["effect_size"]) for r in included
                  if r.values["score"] is not None]
         corr = correlate([p[0] for p in pairs], [p[1] for p in pairs], score_label)
         if corr.n < 3:
-            warnings.append(f"{corr.n} session(s) with both a {score_label} and an index: at "
+            warnings.append(f"{corr.n} session(s) with both a {score_label} and an estimate: at "
                             f"least 3 are needed for a correlation")
+    from mimicry.report.curves import group_curves  # noqa: PLC0415
+
     curves = group_curves([r.analysis for r in included])
-    return Aggregate(rows, index_test, lag_test, n_sig, corr, score_label, curves, warnings)
+    return Aggregate(rows, index_test, lag_test, sum(tested), len(tested), mixed, corr,
+                     score_label, curves, warnings)

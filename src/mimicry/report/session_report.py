@@ -145,21 +145,29 @@ def _meta_rows(meta: dict) -> list[tuple[str, str]]:
 
 
 def _cards(res, quality) -> list[dict]:
-    cong, xc = res.congruence, res.xcorr
-    tone = {"mimicry": "good", "opposite": "bad"}.get(res.conclusion, "plain")
+    xc = res.xcorr
+    prim = res.primary.primary if res.primary is not None else None
+    tone = {"mimicry": "good"}.get(res.conclusion, "plain")
     lag = None
-    if np.isfinite(xc.p_value_two_sided) and xc.p_value_two_sided < res.config.alpha:
+    if np.isfinite(xc.p_value) and xc.p_value < res.config.alpha:
         lag = xc.peak_lag_s
-    n_hs = cong.n_valid.get("happy", 0) + cong.n_valid.get("sad", 0)
+    rng = res.range_of(prim.channel) if prim is not None else None
+    est = prim.estimate if prim is not None else float("nan")
+    n_hs = sum(prim.n.values()) if prim is not None else 0
+    share = f"; {100 * est / rng:.0f}% of your range" if rng and np.isfinite(est) else ""
     return [
         H.card("Conclusion", CONCLUSION_WORDS.get(res.conclusion, res.conclusion),
                tone=tone),
-        H.card("Mimicry index", fmt(cong.index, "+.2f"), "SD units; > 0 = mimicry"),
-        H.card("Chance (p)", fmt_p(cong.p_value),
-               f"smallest possible here: {fmt_p(cong.p_floor)}"),
+        H.card("Smile, happy − sad", fmt(est, "+.3f"),
+               (f"95% interval {fmt(prim.ci_low, '+.3f')} to {fmt(prim.ci_high, '+.3f')} "
+                f"(0–1 scale{share})") if prim is not None else "–"),
+        H.card("Chance (p)", fmt_p(prim.p_value) if prim is not None else "–",
+               f"smallest possible here: {fmt_p(prim.p_floor)}" if prim is not None else ""),
+        H.card("Smallest detectable", fmt(prim.mde, ".3f") if prim is not None else "–",
+               "found 80% of the time; smaller mimicry can go unseen"),
         H.card("Delay", f"{lag:.2f} s" if lag is not None else "–",
                "face after stimulus" if lag is not None else
-               f"not significant (peak {fmt(xc.peak_lag_s)} s)"),
+               "none: the face did not follow the faces' timing more than chance"),
         H.card("Trials used", f"{res.n_valid} of {len(res.trials)}", f"{n_hs} happy + sad"),
         H.card("Face tracked", f"{fmt(quality.face_frames_pct, '.0f')}%", "of all frames"),
     ]
@@ -230,10 +238,11 @@ def session_report_html(analysis: SessionAnalysis, figures: dict[str, bytes], qu
             figures["xcorr"], "Cross-correlogram of the stimulus and the face",
             f"The correlation between the stimulus (+ happy, − sad) and the face's valence "
             f"(smile minus sad brow), with the face shifted by each lag. The peak is at "
-            f"{fmt(xc.peak_lag_s)} s (r = {fmt(xc.peak_r, '+.2f')}; two-sided p = "
-            f"{fmt_p(xc.p_value_two_sided)}, smallest possible {fmt_p(xc.p_floor)}). The grey "
-            f"band holds 95% of the correlations when the happy and sad labels are shuffled "
-            f"(surrogate sessions): a curve inside it is what chance gives.", cls="half"),
+            f"{fmt(xc.peak_lag_s)} s (r = {fmt(xc.peak_r, '+.2f')}; p = "
+            f"{fmt_p(xc.p_value)} for a face that follows, smallest possible "
+            f"{fmt_p(xc.p_floor)}); the delay is given only when p < {res.config.alpha:g}. "
+            f"The grey band holds 95% of the correlations for trial orders the protocol could "
+            f"have drawn instead: a curve inside it is what chance gives.", cls="half"),
         trials=H.figure(
             figures["trials"], "Mean response of each trial",
             "One dot per usable trial: its mean response from 0.5 s after onset to 0.5 s after "

@@ -125,7 +125,7 @@ class LiveAnalysis:
     def _publish_updates(self, updates: Sequence) -> None:
         from mimicry.runtime.readings import reading_from_update  # noqa: PLC0415
 
-        lag = self.analyzer.lag_profile()
+        lag = self.analyzer.lag_reading()  # None unless it passed the live lag test
         for u in updates:
             self.last_reading = reading_from_update(u, lag, self.analyzer.config)
             self._publish(self.last_reading)

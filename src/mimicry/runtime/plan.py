@@ -31,6 +31,11 @@ class SessionRequest:
         Face model path (``--model``).
     seed : int or None
         Protocol seed override.
+    expression_calibration : bool
+        Run the protocol's expression calibration (a wide smile, a sad face
+        after the neutral calibration) when it has one; False skips it for
+        this session (``mimicry record --skip-expressions``, the app's
+        setup-page checkbox).
     """
 
     source: str
@@ -41,6 +46,7 @@ class SessionRequest:
     paced: bool = True
     model: str | None = None
     seed: int | None = None
+    expression_calibration: bool = True
 
 
 @dataclass
@@ -127,6 +133,15 @@ class SessionPlan:
         return FREE_RUN if self.free_run else self.protocol.name
 
 
+def pick_seed(requested: int | None, proto) -> int:
+    """The seed of a session: ``--seed``, else the protocol's fixed seed, else a fresh one."""
+    from mimicry.protocol.schedule import fresh_seed  # noqa: PLC0415
+
+    if requested is not None:
+        return int(requested)
+    return int(proto.seed) if proto.seed is not None else fresh_seed()
+
+
 def plan_session(request: SessionRequest) -> SessionPlan:
     """Load and validate the protocol (raises :class:`~mimicry.core.errors.MimicryError`)."""
     from mimicry.protocol.load import load_protocol  # noqa: PLC0415
@@ -138,13 +153,18 @@ def plan_session(request: SessionRequest) -> SessionPlan:
         return _capture_plan(request)
     if request.protocol in (FREE_RUN, DYAD):
         proto = load_protocol(freerun.TEMPLATE_PROTOCOL)
-        seed = proto.seed if request.seed is None else request.seed
+        seed = pick_seed(request.seed, proto)
         timeline = freerun.FreeRunTimeline(proto, seed=seed,
                                            calibration_s=freerun.FREE_RUN_CALIBRATION_S)
         return SessionPlan(request, proto, None, timeline, timeline.calibration, None,
                            timeline.initial_events(), dyad=request.protocol == DYAD)
-    proto = load_protocol(request.protocol)
+    proto = requested_protocol(request, load_protocol(request.protocol))
     return schedule_plan(request, proto, build_schedule(proto, request.seed))
+
+
+def requested_protocol(request: SessionRequest, protocol):
+    """``protocol`` as ``request`` runs it: without its expression calibration when skipped."""
+    return protocol if request.expression_calibration else protocol.without_expressions()
 
 
 def schedule_plan(request: SessionRequest, protocol, schedule) -> SessionPlan:
@@ -163,7 +183,7 @@ def _capture_plan(request: SessionRequest) -> SessionPlan:
     from mimicry.runtime import freerun  # noqa: PLC0415
 
     proto = load_protocol(freerun.TEMPLATE_PROTOCOL)
-    seed = proto.seed if request.seed is None else request.seed
+    seed = pick_seed(request.seed, proto)
     timeline = capture_timeline()
     # A free-run timeline keeps the stimulus machinery idle (no face is ever shown).
     idle = freerun.FreeRunTimeline(proto, seed=seed, calibration_s=timeline[0].start_s)

@@ -25,21 +25,26 @@ class MeterReading:
     n_trials : int
         Completed trials so far.
     index : float
-        The running mimicry index (SD units; NaN until 2 happy and 2 sad trials).
+        The running primary estimate: how much more the smile rose at happy
+        than at sad faces (0-1 units; NaN until 2 happy and 2 sad trials).
     index_text : str
-        ``"+0.8"`` or ``"–"``.
+        ``"+0.06"`` or ``"–"``.
     chance_text : str
-        The p-value in plain words.
+        The running interval, and at the planned end the verdict in plain words.
     lag_s : float
-        Lag of the viewer's face behind the stimulus over the last seconds
-        (live windowed cross-correlation), NaN when there is none to show.
+        Lag of the viewer's face behind the stimulus, NaN when there is none
+        to show (only above the live lag test's boundary).
     lag_text : str
         ``"0.6 s"`` or ``"–"``.
     conclusion : str
-        As :func:`mimicry.analysis.stats.conclude`.
+        As :func:`mimicry.analysis.stats.conclude` at the planned end;
+        ``"pending"`` before it (a verdict after every face would find
+        "mimicry" by chance far more often than 5%).
     last_trial_text : str
-        What the last trial showed, e.g. ``"Trial 4 (happy): smiled back"``.
+        What the last trial showed, beside the same count at the control faces.
     last_condition : str
+    final : bool
+        The planned end was reached: the verdict is shown.
     """
 
     n_trials: int
@@ -51,43 +56,76 @@ class MeterReading:
     conclusion: str
     last_trial_text: str
     last_condition: str
+    final: bool = False
 
 
 DASH = "\N{EN DASH}"
 
 
+def _counts_text(update) -> str:
+    """"smile rose at 3 of 4 happy faces so far, and at 1 of 4 sad ones"."""
+    tr = update.trial
+    counts = (getattr(update, "responded", None) or {}).get(RESPONSE_CHANNEL.get(tr.condition))
+    if not counts:
+        return ""
+    k, m = counts[tr.condition]
+    other = "sad" if tr.condition == "happy" else "happy"
+    ko, mo = counts.get(other, (0, 0))
+    what = "smile" if tr.condition == "happy" else "inner brows"
+    return (f" So far your {what} rose at {k} of {m} {tr.condition} faces, and at {ko} of {mo} "
+            f"{other} ones, which could not be mimicked that way.")
+
+
 def reading_from_update(update, lag=None, config=None) -> MeterReading:
     """Turn a :class:`~mimicry.analysis.streaming.TrialUpdate` into meter text.
+
+    Before the planned end the meter shows the running estimate and its 95%
+    interval only; the verdict (and its chance phrase) comes at the end, so
+    someone who watches after every face and stops at the first "mimicry"
+    still has a 5% false-positive rate (``benchmarks/validity.py``).
 
     Parameters
     ----------
     update : TrialUpdate
-    lag : mimicry.analysis.xcorr.LagProfile, optional
-        The live lag profile; a lag is shown only when its peak correlation is
-        positive (the face followed rather than opposed the stimulus).
+    lag : mimicry.analysis.live_lag.LagReading, optional
+        The live lag, given only when it passed the live lag test
+        (:meth:`~mimicry.analysis.streaming.StreamingAnalyzer.lag_reading`).
     config : AnalysisConfig, optional
     """
     from mimicry.analysis.config import AnalysisConfig  # noqa: PLC0415
     from mimicry.analysis.summary import chance_phrase  # noqa: PLC0415
 
     config = config or AnalysisConfig()
-    cong = update.congruence
-    if math.isfinite(cong.index):
-        # One decimal: with a handful of trials the index is uncertain by about ±0.5.
-        index_text = f"{cong.index:+.1f}"
-        if cong.index >= 0:
-            chance = chance_phrase(cong.p_value, cong.p_floor)
-        else:
-            chance = chance_phrase(cong.p_value_two_sided, cong.p_floor, two_sided=True)
+    prim = update.primary
+    final = bool(getattr(update, "final", False))
+    est = prim.estimate if prim is not None else float("nan")
+    if prim is not None and math.isfinite(est):
+        index_text = f"{est:+.2f}"
+        interval = (f"Smile at happy minus sad faces so far: {est:+.3f} "
+                    f"(95% interval {prim.ci_low:+.3f} to {prim.ci_high:+.3f}).")
     else:
         index_text = DASH
-        n_h, n_s = cong.n_valid.get("happy", 0), cong.n_valid.get("sad", 0)
-        chance = (f"Needs at least 2 happy and 2 sad faces with your face in view "
-                  f"(so far {n_h} happy, {n_s} sad).")
-    if update.conclusion == "too_short" and math.isfinite(cong.index):
-        chance += " Too few faces yet to conclude anything."
+        n = prim.n if prim is not None else {}
+        interval = (f"Needs at least 2 happy and 2 sad faces with your face in view "
+                    f"(so far {n.get('happy', 0)} happy, {n.get('sad', 0)} sad).")
+    if final:
+        conclusion = update.conclusion
+        if conclusion == "too_short":
+            verdict = (f"Too few usable faces to conclude anything (at least "
+                       f"{config.min_trials_per_condition} happy and "
+                       f"{config.min_trials_per_condition} sad are needed).")
+        else:
+            verdict = chance_phrase(prim.p_value, prim.p_floor) + (
+                " Your smile followed the faces more than chance would give."
+                if conclusion == "mimicry" else " This is not distinguishable from chance.")
+        chance = f"{interval} {verdict}"
+    else:
+        conclusion = "pending"
+        planned = getattr(update, "planned_trials", None)
+        when = f"after all {planned} faces" if planned else "at the end"
+        chance = f"{interval} The verdict comes {when}."
     lag_s = float("nan")
-    if lag is not None and math.isfinite(lag.peak_lag_s) and lag.peak_r > 0:
+    if lag is not None and math.isfinite(lag.peak_lag_s):
         lag_s = float(lag.peak_lag_s)
     lag_text = f"{lag_s:.1f} s" if math.isfinite(lag_s) else DASH
     tr = update.trial
@@ -95,12 +133,12 @@ def reading_from_update(update, lag=None, config=None) -> MeterReading:
         what = f"not used ({tr.invalid_reason})"
     elif tr.condition in RESPONSE_CHANNEL:
         responded = tr.responded(RESPONSE_CHANNEL[tr.condition])
-        verb = "smiled back" if tr.condition == "happy" else "inner brows rose"
-        what = verb if responded else "no clear response"
+        verb = "smile rose" if tr.condition == "happy" else "inner brows rose"
+        what = (verb if responded else "no clear response") + "." + _counts_text(update)
     else:
         what = "neutral face (a comparison)"
-    return MeterReading(n_trials=update.n_trials, index=float(cong.index), index_text=index_text,
+    return MeterReading(n_trials=update.n_trials, index=float(est), index_text=index_text,
                         chance_text=chance, lag_s=lag_s, lag_text=lag_text,
-                        conclusion=update.conclusion,
+                        conclusion=conclusion,
                         last_trial_text=f"Trial {tr.trial} ({tr.condition}): {what}",
-                        last_condition=tr.condition)
+                        last_condition=tr.condition, final=final)

@@ -25,11 +25,14 @@ def record_session(*, source: str, protocol: str, seed: int | None = None,
                    participant: str = "anonymous", out: str | os.PathLike | None = None,
                    display: bool = False, fast: bool = False, faces: int = 1, model=None,
                    save_video: bool = False, save_landmarks: bool = False, lsl: bool = False,
-                   analyze: bool = True, observers=()) -> RecordResult:
+                   analyze: bool = True, skip_expressions: bool = False,
+                   observers=()) -> RecordResult:
     """Run ``protocol`` against ``source`` and write a session folder.
 
     Everything that can be checked is checked before the session starts:
     protocol, stimulus set, model, source and output folder.
+    ``skip_expressions`` leaves out the protocol's expression calibration
+    (``--skip-expressions``).
     """
     from mimicry.protocol.load import load_protocol  # noqa: PLC0415
     from mimicry.protocol.schedule import build_schedule  # noqa: PLC0415
@@ -37,7 +40,11 @@ def record_session(*, source: str, protocol: str, seed: int | None = None,
     from mimicry.core.check import check_int  # noqa: PLC0415
 
     check_int("faces", faces, 1, 4, error=InputError)
+    from mimicry.runtime.plan import SessionRequest, schedule_plan  # noqa: PLC0415
+
     proto = load_protocol(protocol)
+    if skip_expressions:
+        proto = proto.without_expressions()
     schedule = build_schedule(proto, seed)
     out_root = Path(out).expanduser() if out else default_sessions_dir()
     ensure_writable_folder(out_root)
@@ -47,14 +54,13 @@ def record_session(*, source: str, protocol: str, seed: int | None = None,
     def open_paced():
         src = open_source(source, realtime=realtime)
         if src.kind == "demo":
-            src.set_trials(schedule.trials)  # the demo participant watches this protocol
+            src.watch(schedule)  # the demo participant watches this protocol
         return src
-
-    from mimicry.runtime.plan import SessionRequest, schedule_plan  # noqa: PLC0415
 
     plan = schedule_plan(SessionRequest(source=source, protocol=protocol, participant=participant,
                                         out_dir=str(out_root), paced=realtime, model=model,
-                                        seed=seed), proto, schedule)
+                                        seed=seed, expression_calibration=not skip_expressions),
+                         proto, schedule)
     session = Session(plan, SessionOptions(
         participant=participant, out_root=out_root, faces=faces, model=model,
         keep_landmarks=save_landmarks or display, save_video=save_video,

@@ -148,7 +148,10 @@ class Session:
         if o.app is not None:
             meta["app"] = o.app
         meta.update(calibration_s=list(plan.calibration), planned_duration_s=plan.duration_s,
-                    lsl=o.lsl)
+                    lsl=o.lsl,
+                    # The posed smile / sad face after the calibration ran (not skipped, and
+                    # the protocol has one); the expression_start/end events give the times.
+                    expression_calibration=bool(getattr(plan.schedule, "expressions", ())))
         return meta
 
     def open(self) -> None:

@@ -46,6 +46,9 @@ class AppSettings:
         Save the session's numbers (frames.csv, events.csv); on by default.
     classroom : bool
         Start in classroom mode.
+    expression_calibration : bool
+        Ask for a wide smile and a sad face after the neutral calibration
+        (when the protocol has this step); on by default.
     """
 
     source: str = "0"
@@ -54,6 +57,7 @@ class AppSettings:
     participant: str = ""
     record: bool = True
     classroom: bool = False
+    expression_calibration: bool = True
 
 
 def settings_path() -> Path:

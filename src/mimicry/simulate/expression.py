@@ -17,12 +17,16 @@ import numpy as np
 from mimicry.core.check import check_range
 from mimicry.core.errors import InputError
 from mimicry.protocol.schedule import Schedule
-from mimicry.protocol.timeline import Trial, active_trial, trial_intensity
+from mimicry.protocol.timeline import ExpressionStep, Trial, active_trial, trial_intensity
 
 _OPPOSITE = {"happy": "sad", "sad": "happy"}
 
 #: Ramp (seconds) of the dyad leader's expression episodes.
 EPISODE_MORPH_S = 0.4
+#: Ramp (seconds) into and out of a posed expression of the expression calibration.
+POSE_MORPH_S = 0.6
+#: The face condition showing each posed expression (``EXPRESSION_NAMES`` of the protocol model).
+POSE_CONDITION = {"smile": "happy", "sad": "sad"}
 
 
 # --------------------------------------------------------------------------- the model
@@ -97,6 +101,46 @@ def mimic_expression(trials: Sequence[Trial], t_s: float, delay_s: float, gain: 
     return expr
 
 
+def posed_trials(steps: Sequence[ExpressionStep]) -> tuple[Trial, ...]:
+    """The expression calibration's posed expressions as full-intensity :class:`Trial` objects.
+
+    A smile is a happy face and a sad face a sad one, at intensity 1 from
+    each ``expression_start`` to its ``expression_end`` (ramps of
+    :data:`POSE_MORPH_S`, the way back to neutral inside the relax); trial
+    number 0, never a stimulus trial.
+    """
+    out = []
+    for st in steps:
+        morph = min(POSE_MORPH_S, (st.end_s - st.start_s) / 2)
+        out.append(Trial(trial=0, condition=POSE_CONDITION.get(st.expression, "neutral"),
+                         stimulus_id="", onset_s=st.start_s, offset_s=st.end_s - morph,
+                         intensity=1.0, morph_s=morph, block=0))
+    return tuple(out)
+
+
+def demo_expression(trials: Sequence[Trial], poses: Sequence[Trial], t_s: float,
+                    delay_s: float, gain: float, noise: float = 0.0, seed: int = 0):
+    """A face that poses ``poses`` when asked and otherwise mimics ``trials``.
+
+    While a pose (from :func:`posed_trials`) is under way at ``t_s - delay_s``
+    the face shows it at full intensity, whatever ``gain`` (posing on request
+    is not mimicry); otherwise :func:`mimic_expression`. Noise as there.
+    """
+    from mimicry.stimulus.face import expression_for
+
+    pose = active_trial(poses, t_s - delay_s) if poses else None
+    if pose is None:
+        return mimic_expression(trials, t_s, delay_s, gain, noise, seed)
+    expr = expression_for(pose.condition, float(trial_intensity(pose, t_s - delay_s)))
+    if noise > 0:
+        expr = replace(
+            expr,
+            happy=min(max(expr.happy + noise * smooth_noise(t_s, seed, 1), 0.0), 1.0),
+            sad=min(max(expr.sad + noise * smooth_noise(t_s, seed, 2), 0.0), 1.0),
+        )
+    return expr
+
+
 def participant_expression(schedule: Schedule, t_s: float, delay_s: float, gain: float,
                            noise: float = 0.0, seed: int = 0):
     """The virtual participant's expression at ``t_s``: a pure function of its arguments.
@@ -122,9 +166,17 @@ def participant_expression(schedule: Schedule, t_s: float, delay_s: float, gain:
     Returns
     -------
     mimicry.stimulus.face.Expression
+
+    Notes
+    -----
+    During the schedule's expression calibration the participant does what
+    the screen asks, ``delay_s`` late: a broad smile (full intensity) for
+    ``smile`` and a sad face for ``sad``, whatever ``gain``
+    (:func:`demo_expression`), so a simulated session has a range.
     """
     _check_params(delay_s, gain, noise)
-    return mimic_expression(schedule.trials, t_s, delay_s, gain, noise, seed)
+    return demo_expression(schedule.trials, posed_trials(getattr(schedule, "expressions", ())),
+                           t_s, delay_s, gain, noise, seed)
 
 
 def leader_episodes(duration_s: float, seed: int, identity: str = "leader") -> tuple[Trial, ...]:

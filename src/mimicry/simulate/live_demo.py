@@ -5,7 +5,9 @@ rendered face (:data:`~mimicry.stimulus.face.PARTICIPANT_IDENTITY`) that
 mimics whatever stimulus trials it is told about, after ``delay_s`` with
 ``gain`` and a little spontaneous noise. The app tells it about every trial it
 shows (protocol or free-run keys) with :meth:`DemoParticipantSource.show`;
-``mimicry record --source demo`` gives it the protocol's schedule.
+``mimicry record --source demo`` gives it the protocol's schedule
+(:meth:`DemoParticipantSource.watch`). During the schedule's expression
+calibration it does what the screen asks: a full smile, then a sad face.
 
 Like a person, it does not answer every face equally: each trial's response is
 scaled by a seeded factor in :data:`RESPONSE_RANGE`. A perfect, identical copy
@@ -67,6 +69,7 @@ class DemoParticipantSource(FrameSource):
         self._clock = clock or MonotonicClock()
         self._animator = FaceAnimator(PARTICIPANT_IDENTITY, size_px, seed=seed)
         self._trials: list[Trial] = []
+        self._poses: tuple[Trial, ...] = ()
         self._lock = threading.Lock()
         self._index = 0  # ticks of the frame clock, dropped ones included
         self._delivered = 0
@@ -91,6 +94,14 @@ class DemoParticipantSource(FrameSource):
     def set_trials(self, trials) -> None:
         with self._lock:
             self._trials = [self._as_felt(tr) for tr in trials]
+
+    def watch(self, schedule) -> None:
+        """Watch a protocol's ``schedule``: mimic its trials, pose its expression calibration."""
+        from mimicry.simulate.expression import posed_trials  # noqa: PLC0415
+
+        self.set_trials(schedule.trials)
+        with self._lock:
+            self._poses = posed_trials(getattr(schedule, "expressions", ()))
 
     def describe(self) -> dict:
         d = super().describe()
@@ -124,11 +135,11 @@ class DemoParticipantSource(FrameSource):
         t = self._next_time()
         if t is None:
             return None
-        from mimicry.simulate.expression import mimic_expression  # noqa: PLC0415
+        from mimicry.simulate.expression import demo_expression  # noqa: PLC0415
 
         with self._lock:
-            trials = list(self._trials)
-        expr = mimic_expression(trials, t, self.delay_s, self.gain, self.noise, self.seed)
+            trials, poses = list(self._trials), self._poses
+        expr = demo_expression(trials, poses, t, self.delay_s, self.gain, self.noise, self.seed)
         return self._deliver(t, self._animator.frame(t, expr))
 
 

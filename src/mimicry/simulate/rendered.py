@@ -15,8 +15,10 @@ reverse; neutral trials give nothing; yawn trials give a yawn for
 :math:`v > 0` only. :math:`|v|` is clipped to 1. On top, with ``noise`` > 0,
 smooth random fluctuations (standard deviation ``noise``, periods of about
 2-12 s) are added to the happy and sad intensities, each then clipped to
-0-1. The face also blinks and moves its head a little
-(:class:`~mimicry.stimulus.face.FaceAnimator`).
+0-1. During the schedule's optional expression calibration the face does
+what the screen asks, whatever the gain: a full smile, then a sad face
+(:func:`~mimicry.simulate.expression.posed_trials`). The face also blinks and
+moves its head a little (:class:`~mimicry.stimulus.face.FaceAnimator`).
 
 Everything is a pure function of its arguments: :func:`participant_expression`
 gives the same expression for the same (schedule, t, delay, gain, noise, seed),
@@ -43,7 +45,8 @@ from mimicry.io.formats import format_detail
 from mimicry.protocol.model import Protocol
 from mimicry.protocol.schedule import build_schedule
 from mimicry.protocol.timeline import Trial
-from mimicry.simulate.expression import _check_params, leader_episodes, mimic_expression
+from mimicry.simulate.expression import (_check_params, demo_expression, leader_episodes,
+                                         posed_trials)
 
 
 @dataclass(frozen=True)
@@ -101,14 +104,16 @@ def _check_jobs(jobs: int) -> int:
 
 
 class _ParticipantFrames:
-    """Frame ``i`` of a face mimicking ``trials``; picklable for parallel rendering."""
+    """Frame ``i`` of a face mimicking ``trials`` and posing ``poses``; picklable."""
 
-    def __init__(self, trials, identity, size_px, seed, fps, delay_s, gain, noise, noise_seed):
+    def __init__(self, trials, identity, size_px, seed, fps, delay_s, gain, noise, noise_seed,
+                 poses=()):
         self.args = (tuple(trials), identity, size_px, seed, fps, delay_s, gain, noise, noise_seed)
+        self.poses = tuple(poses)
         self._anim = None
 
     def __getstate__(self):
-        return {"args": self.args, "_anim": None}
+        return {"args": self.args, "poses": self.poses, "_anim": None}
 
     def __call__(self, i: int) -> np.ndarray:
         trials, identity, size_px, seed, fps, delay_s, gain, noise, noise_seed = self.args
@@ -117,7 +122,8 @@ class _ParticipantFrames:
 
             self._anim = FaceAnimator(identity, size_px, seed=seed)
         t = i / fps
-        return self._anim.frame(t, mimic_expression(trials, t, delay_s, gain, noise, noise_seed))
+        return self._anim.frame(t, demo_expression(trials, self.poses, t, delay_s, gain, noise,
+                                                   noise_seed))
 
 
 class _DyadFrames:
@@ -183,7 +189,7 @@ def simulate_participant(protocol: Protocol, out_dir: str | Path, *, delay_s: fl
     # The same seed for the face (blinks, head motion) and the fluctuations: they draw
     # from separate streams, and participant_expression(..., seed) reproduces the video.
     frame_at = _ParticipantFrames(schedule.trials, identity, size_px, seed, fps, delay_s, gain,
-                                  noise, seed)
+                                  noise, seed, posed_trials(schedule.expressions))
     if progress is not None:
         progress.total = n_frames
     video = write_video(out / "participant.mp4", frame_at, n_frames, fps, (size_px, size_px),
@@ -210,7 +216,8 @@ def simulate_participant(protocol: Protocol, out_dir: str | Path, *, delay_s: fl
         "events": events.name,
         "model": "expression(t) = clip(gain * stimulus_intensity(t - delay_s), -1, 1) on the "
                  "trial's condition (negative: the opposite of happy/sad), plus smooth noise "
-                 "of standard deviation `noise` on happy and sad, clipped to 0-1",
+                 "of standard deviation `noise` on happy and sad, clipped to 0-1; during the "
+                 "expression calibration a full smile / sad face as asked, delay_s late",
     })
     return SimulationResult(video=video, events=events, params=params, n_frames=n_frames,
                             fps=float(fps), duration_s=schedule.duration_s)

@@ -11,6 +11,10 @@ calibration and block breaks
     and the protocol's ``calibration_text`` ("Relax - look at the screen").
     No face, so the participant's calibration baseline is their resting face,
     not a reaction to a face.
+expression calibration (optional, after the neutral one)
+    The instruction ("Smile as widely as you can", then "Now look as sad as
+    you can") in big letters on the plain background, then "Relax your face"
+    between them (:func:`instruction_frame`); no face.
 before each trial (inter-trial interval)
     The coming trial's identity with a neutral expression, blinking and
     moving slightly like a live face. The face appears first and then
@@ -82,6 +86,56 @@ def fixation_frame(size_px: int, background: tuple[int, int, int], text: str = "
         cv2.putText(img, text, org, font, scale, ink, thickness, cv2.LINE_AA)
     return img
 
+
+
+def _wrap(text: str, fits) -> list[str]:
+    """``text`` broken into lines at spaces so that each ``fits(line)`` where possible."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and fits(lines[-1] + " " + word):
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def instruction_frame(size_px: int, background: tuple[int, int, int], text: str) -> np.ndarray:
+    """A plain screen with ``text`` in big letters, centred (wrapped, shrunk to fit).
+
+    Returns
+    -------
+    ndarray, shape (size_px, size_px, 3), uint8
+        RGB.
+    """
+    import cv2
+
+    img = np.empty((size_px, size_px, 3), np.uint8)
+    img[:] = np.asarray(background, np.uint8)
+    lum = 0.299 * background[0] + 0.587 * background[1] + 0.114 * background[2]
+    ink = (30, 30, 30) if lum > 110 else (225, 225, 225)
+    font = cv2.FONT_HERSHEY_SIMPLEX
+    scale = size_px / 330  # about twice the calibration text
+    thickness = max(2, round(2.2 * scale))
+    width = 0.9 * size_px
+
+    def size(line: str) -> tuple[int, int]:
+        return cv2.getTextSize(line, font, scale, thickness)[0]
+
+    lines = _wrap(ascii_text(text), lambda line: size(line)[0] <= width)
+    if not lines:
+        return img
+    widest = max(size(line)[0] for line in lines)
+    if widest > width:  # one word too long for a line: shrink everything
+        scale *= width / widest
+        thickness = max(1, round(2.2 * scale))
+    line_h = size("Ag")[1]
+    step = int(line_h * 1.9)
+    top = (size_px - step * (len(lines) - 1)) // 2 + line_h // 2
+    for k, line in enumerate(lines):
+        w = size(line)[0]
+        cv2.putText(img, line, ((size_px - w) // 2, top + k * step), font, scale, ink,
+                    thickness, cv2.LINE_AA)
+    return img
 
 
 def animator_seed(seed: int, identity: str) -> int:
@@ -156,6 +210,20 @@ class StimulusTrack:
             img = self._screens[kind] = fixation_frame(self.size_px, self._background, text)
         return img
 
+    def _expression_screen(self, t_s: float) -> np.ndarray:
+        """The expression calibration at ``t_s``: the instruction, or the relax after it."""
+        from mimicry.protocol.model import EXPRESSION_PROMPTS, RELAX_PROMPT  # noqa: PLC0415
+
+        step = self.schedule.expression_step(t_s)
+        posing = step is not None and t_s < step.end_s
+        key = f"expression:{step.expression}" if posing else "relax"
+        img = self._screens.get(key)
+        if img is None:
+            text = EXPRESSION_PROMPTS.get(step.expression, step.expression) if posing \
+                else RELAX_PROMPT
+            img = self._screens[key] = instruction_frame(self.size_px, self._background, text)
+        return img
+
     def _animator(self, identity: str):
         anim = self._animators.get(identity)
         if anim is None:
@@ -175,6 +243,8 @@ class StimulusTrack:
             RGB.
         """
         kind, trial = self.schedule.phase(t_s)
+        if kind == "expression":
+            return self._expression_screen(t_s)
         if kind in ("calibration", "break") or trial is None:
             return self._screen(kind if kind in ("calibration", "break") else "blank")
         if self._set is not None:

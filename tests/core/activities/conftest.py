@@ -13,7 +13,7 @@ def _own_leaderboard(tmp_path, monkeypatch):
 
 def _simulate_and_process(root, protocol, gain, delay="0.8"):
     assert main(["simulate", "--protocol", protocol, "--gain", gain, "--delay", delay,
-                 "--fps", "10", "--size", "240", "--jobs", "2", "--quiet",
+                 "--fps", "10", "--size", "240", "--jobs", "2", "--quiet", "--seed", "1",
                  "--out", str(root / "sim")]) == 0
     assert main(["process", str(root / "sim" / "participant.mp4"), "--events",
                  str(root / "sim" / "events.csv"), "--out", str(root / "session")]) == 0

@@ -4,6 +4,9 @@ import itertools
 import math
 
 import numpy as np
+
+from mimicry.analysis.primary import contrast_test
+from mimicry.analysis.reference import reference_orders
 import pytest
 
 from mimicry.analysis.config import ANALYSIS_CHANNELS, AnalysisConfig
@@ -75,15 +78,21 @@ def test_exact_p_value_equals_brute_force_enumeration():
     assert res.p_floor == pytest.approx(1 / 252)
 
 
-def test_three_and_three_cannot_go_below_one_in_twenty():
+def test_three_and_three_is_too_short_for_a_conclusion():
     # A perfect mimic: every happy trial smiles more than every sad one.
-    res = congruence_test(_session([0.5, 0.6, 0.7], [0, 0, 0.01], [0, 0.01, 0.02],
-                                   [0.2, 0.3, 0.25]), AnalysisConfig())
+    trials = _session([0.5, 0.6, 0.7], [0, 0, 0.01], [0, 0.01, 0.02], [0.2, 0.3, 0.25])
+    cfg = AnalysisConfig()
+    res = congruence_test(trials, cfg)
     assert res.p_floor == pytest.approx(0.05)
     assert res.p_value == pytest.approx(0.05)            # the best it can be
     assert res.p_value_two_sided == pytest.approx(0.10)  # the mirror labelling ties in |index|
-    assert conclude(res, AnalysisConfig()) == "too_short"
     assert p_floor_for(3, 3) == pytest.approx(0.05)
+    prim = _primary(trials, cfg)
+    assert prim.estimate > 0.5 and conclude(prim, cfg) == "too_short"  # fewer than 6 of each
+
+
+def _primary(trials, cfg):
+    return contrast_test(trials, reference_orders(trials, None, 2000, 0), "smile", "happy", cfg)
 
 
 def test_random_relabellings_when_enumeration_is_too_large():
@@ -131,17 +140,16 @@ def test_neutral_trials_are_the_control():
 def test_conclusion_rules():
     cfg = AnalysisConfig()
     rng = np.random.default_rng(9)
-    strong = congruence_test(_session(*(rng.normal(m, 0.05, 8) for m in (0.4, 0.0, 0.0, 0.2))),
-                             cfg)
+    strong = _primary(_session(*(rng.normal(m, 0.05, 8) for m in (0.4, 0.0, 0.0, 0.2))), cfg)
     assert conclude(strong, cfg) == "mimicry"
-    opposite = congruence_test(_session(*(rng.normal(m, 0.05, 8) for m in (0.0, 0.2, 0.4, 0.0))),
-                               cfg)
-    assert opposite.index < 0 and conclude(opposite, cfg) == "opposite"
+    # One-sided, stated in advance: the opposite direction is reported, never a finding.
+    opposite = _primary(_session(*(rng.normal(m, 0.05, 8) for m in (0.0, 0.2, 0.4, 0.0))), cfg)
+    assert opposite.estimate < 0 and opposite.p_value_opposite < 0.01
+    assert conclude(opposite, cfg) == "not_distinguishable_from_chance"
     same_smile, same_sad = rng.normal(0, 0.05, 8), rng.normal(0, 0.05, 8)
-    null = congruence_test(_session(same_smile, same_sad, same_smile, same_sad), cfg)
-    assert null.index == pytest.approx(0.0, abs=1e-12) and null.p_value > 0.4
+    null = _primary(_session(same_smile, same_sad, same_smile, same_sad), cfg)
+    assert null.estimate == pytest.approx(0.0, abs=1e-9) and null.p_value > 0.4
     assert conclude(null, cfg) == "not_distinguishable_from_chance"
-    five = congruence_test(_session(*(rng.normal(m, 0.05, 5) for m in (0.4, 0.0, 0.0, 0.2))),
-                           cfg)
-    assert five.p_floor < 0.01 and conclude(five, cfg) == "too_short"  # < 6 per condition
+    five = _primary(_session(*(rng.normal(m, 0.05, 5) for m in (0.4, 0.0, 0.0, 0.2))), cfg)
+    assert five.p_value < 0.01 and conclude(five, cfg) == "too_short"  # < 6 per condition
     assert conclude(five, AnalysisConfig(min_trials_per_condition=5)) == "mimicry"

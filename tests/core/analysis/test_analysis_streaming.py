@@ -5,7 +5,8 @@ import pytest
 
 from mimicry.analysis.config import ANALYSIS_CHANNELS, AnalysisConfig
 from mimicry.analysis.offline import analyze_arrays, unfinished_trials
-from mimicry.analysis.streaming import StreamingAnalyzer, replay
+from mimicry.analysis.replay import replay
+from mimicry.analysis.streaming import StreamingAnalyzer
 from mimicry.simulate.signal import VirtualParticipant, make_schedule, simulate_frames
 from mimicry.core.channels import CHANNELS
 from mimicry.protocol.timeline import trials_from_events

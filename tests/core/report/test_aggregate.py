@@ -50,10 +50,28 @@ def test_indices_follow_gain_and_self_rating_correlates(gain_sessions, tmp_path,
     # Gains symmetric around 0: the group is not distinguishable from chance.
     assert group["index"]["n"] == 5 and group["index"]["p_t_test"] > 0.05
     assert group["index"]["sign_flip_method"] == "exact"
+    # The old lag pooling is gone; the group lag comes from the group test only.
+    assert "lag_s" not in group
+    lag = group["lag_test"]
+    assert lag["n"] == 5 and 0 < lag["p_value"] <= 1 and len(lag["mean_r"]) == len(lag["lags_s"])
+    if lag["significant"]:
+        assert lag["lag_s"] is not None and lag["ci_low"] <= lag["lag_s"] <= lag["ci_high"]
+    else:
+        assert lag["lag_s"] is None and "does not exceed" in lag["reason"]
+    # Own lag tests are one-sided (positive): the two mimics, perhaps the gain-0 face.
+    assert group["n_sessions_lag_tested"] == 5 and group["n_sessions_lag_significant"] in (2, 3)
+    assert [r["xcorr_significant"] for r in rows][:2] == ["0", "0"]
+    assert [r["xcorr_significant"] for r in rows][3:] == ["1", "1"]
+    assert all(int(r["mixed_model_trials"]) == 16 for r in rows)
+    mm = group["mixed_model"]
+    assert mm["n_people"] == 5 and mm["n_trials"] == 80 and mm["estimate"] is not None
+    assert mm["ci_low"] < mm["estimate"] < mm["ci_high"] and 0 <= mm["p_greater"] <= 1
 
     html = (out / "report.html").read_text(encoding="utf-8")
     assert f"Pearson r = {corr['pearson_r']:+.2f}" in html
     assert "How easily do you feel what others feel?" in html
+    assert f"{mm['estimate']:+.3f}" in html and "Group lag" in html
+    assert "significantly on their own lag test" in printed.out
     for name in ("group_index.png", "group_curves.png", "group_rating.png"):
         assert (out / name).stat().st_size > 1000
     assert f"Pearson r = {corr['pearson_r']:+.2f}" in printed.out
@@ -74,6 +92,16 @@ def test_score_file_replaces_the_self_rating(gain_sessions, tmp_path):
     assert [r.values["score"] for r in agg.rows] == [1, None, None, None, 9]
     assert agg.correlation.n == 2 and np.isnan(agg.correlation.pearson_r)
     assert any("at least 3 are needed" in w for w in agg.warnings)
+
+
+def test_two_people_give_no_mixed_model_number(gain_sessions, tmp_path):
+    folders = sorted(gain_sessions.iterdir())[3:]
+    agg = write_aggregate(folders, tmp_path / "out")
+    group = json.loads((tmp_path / "out" / "group.json").read_text())
+    assert group["mixed_model"]["estimate"] is None
+    assert "needs at least 3" in group["mixed_model"]["reason"]
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "needs at least 3" in html and not agg.mixed.ok
 
 
 def test_group_tests_against_zero():
@@ -219,8 +247,10 @@ def test_aggregate_of_tracked_sessions_orders_gains(real_gain_sessions, tmp_path
     corr = group["correlation"]
     print("tracked: self-rating vs index:", corr)
     assert corr["n"] == 5 and corr["pearson_r"] > 0.5 and corr["spearman_rho"] > 0.5
-    # The two mimics' lags (gain 0 may add a chance peak of its own).
-    assert 0.3 < group["lag_s"]["mean"] < 0.9 and group["lag_s"]["n"] in (2, 3)
+    # The two mimics pass their own lag test (gain 0 may add a chance one).
+    assert group["n_sessions_lag_significant"] in (2, 3)
+    lag = group["lag_test"]
+    assert (0.3 < lag["lag_s"] < 0.9) if lag["significant"] else lag["reason"]
     html = (out / "report.html").read_text(encoding="utf-8")
     assert f"Pearson r = {corr['pearson_r']:+.2f}" in html
     assert "Mimicry — group results (5 sessions)" in html

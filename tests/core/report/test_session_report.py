@@ -58,7 +58,7 @@ def test_report_of_a_tracked_session(quick_processed, tmp_path, capsys):
                     "Data quality", "About this session"):
         assert heading in html
     # The numbers shown are the analysis's.
-    assert f"{summary['mimicry_index']:+.2f}" in html
+    assert f"{summary['effect_size']:+.3f}" in html and f"{summary['mde_80']:.3f}" in html
     assert f"{summary['xcorr']['peak_lag_s']:.2f} s" in html
     assert "100.0% of" in html  # the rendered face is found in every frame
     n_trial_rows = len(re.findall(r"<tr(?: class='invalid')?><td class='num'>\d+</td>", html))

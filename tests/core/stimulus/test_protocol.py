@@ -62,8 +62,16 @@ def test_schedule_is_pure_in_protocol_and_seed():
     assert a.trials == b.trials and a.events() == b.events() and a.duration_s == b.duration_s
     c = build_schedule(p, 8)
     assert [t.condition for t in a.trials] != [t.condition for t in c.trials]
-    assert build_schedule(p).trials == build_schedule(p, p.seed).trials
-    assert build_schedule(p).seed == p.seed
+    # The shipped protocols fix no seed: every session draws and keeps its own.
+    assert p.seed is None
+    drawn = [build_schedule(p) for _ in range(3)]
+    assert len({s.seed for s in drawn}) == 3
+    assert len({tuple(t.condition for t in s.trials) for s in drawn}) == 3
+    assert all(s.trials == build_schedule(p, s.seed).trials for s in drawn)
+    # A protocol may fix one on purpose.
+    fixed = parse_protocol("schema_version = 1\nseed = 12\n", source="<t>")
+    assert build_schedule(fixed).seed == 12
+    assert build_schedule(fixed).trials == build_schedule(fixed, 12).trials
 
 
 @pytest.mark.parametrize("name", SHIPPED_PROTOCOLS)
@@ -193,7 +201,7 @@ def test_minimal_protocol_uses_documented_defaults():
     p = parse_protocol("schema_version = 1\n", source="<test>")
     assert (p.blocks, p.per_condition, p.stimulus_s, p.morph_s, p.iti_s, p.iti_jitter_s) == \
         (1, 4, 4.0, 1.0, 3.0, 0.5)
-    assert p.calibration_s == 10.0 and p.seed == 0
+    assert p.calibration_s == 10.0 and p.seed is None
     assert p.identities == tuple(i for i in IDENTITIES if i != PARTICIPANT_IDENTITY)
 
 

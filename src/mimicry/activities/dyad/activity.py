@@ -36,7 +36,8 @@ def live(plan=None):
     from mimicry.activities.dyad.live import LiveDyad  # noqa: PLC0415
     from mimicry.activities.live import SLOW_REFRESH_S, ChannelObserver  # noqa: PLC0415
 
-    return ChannelObserver(LiveDyad(), ((0, LIVE_CHANNEL), (1, LIVE_CHANNEL)),
+    planned = getattr(plan, "duration_s", None)
+    return ChannelObserver(LiveDyad(planned_s=planned), ((0, LIVE_CHANNEL), (1, LIVE_CHANNEL)),
                            lambda s: s.reading(), refresh_s=SLOW_REFRESH_S)
 
 
