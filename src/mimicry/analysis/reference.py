@@ -89,10 +89,14 @@ def reference_orders(trials: Sequence[Trial], design: Design | None, n_reference
         fit, shuffles the observed conditions instead.
     n_reference : int
     seed : int
-        Seeds the redraws (results are reproducible).
+        Seeds the redraws (results are reproducible), with the session's own
+        seed when the design knows it: every session then has its own
+        reference set. (One set shared by all sessions made the tests'
+        errors alike across sessions.)
     """
     observed = [tr.condition for tr in trials]
-    rng = np.random.default_rng([int(seed), 0x5EF])
+    own = [] if design is None or design.session_seed is None else [int(design.session_seed)]
+    rng = np.random.default_rng([int(seed), *own, 0x5EF])
     if design is not None and observed and design.matches(observed):
         conds = tuple(design.conditions)
         codes = np.empty((n_reference + 1, len(observed)), dtype=np.int8)

@@ -356,7 +356,8 @@ class StreamingAnalyzer:
         design = design_from_events([start], [])
         if design is None:
             return
-        rng = np.random.default_rng([self.config.seed, 0x1A6])
+        own = [] if design.session_seed is None else [int(design.session_seed)]
+        rng = np.random.default_rng([self.config.seed, *own, 0x1A6])
         codes = design.draw(LIVE_REFERENCE, rng)
         sign_of = np.array([CONDITION_SIGN.get(c, 0.0) for c in design.conditions])
         signs = np.zeros((LIVE_REFERENCE + 1, design.n_trials))

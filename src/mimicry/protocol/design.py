@@ -40,12 +40,17 @@ class Design:
     blocks : int
     max_run : int
         Longest run of one condition.
+    session_seed : int or None
+        The seed the session's own order was drawn with, when known (read
+        from its ``session_start`` event); the tests' reference orders are
+        drawn with it, so each session has its own reference set.
     """
 
     conditions: tuple[str, ...]
     per_condition: int
     blocks: int
     max_run: int = MAX_SAME_CONDITION_IN_ROW
+    session_seed: int | None = None
 
     @property
     def n_trials(self) -> int:
@@ -68,7 +73,11 @@ class Design:
         conds = tuple(dict.fromkeys(conditions))
         if blocks < 1 or per < 1 or run < 1 or not conds:
             return None
-        return cls(conds, per, blocks, run)
+        try:
+            seed = int(detail["seed"]) if "seed" in detail else None
+        except (ValueError, TypeError):
+            seed = None
+        return cls(conds, per, blocks, run, seed if seed is None or seed >= 0 else None)
 
     def draw(self, n: int, rng: np.random.Generator) -> np.ndarray:
         """``n`` condition orders; see :func:`draw_orders`."""
