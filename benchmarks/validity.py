@@ -78,33 +78,18 @@ def live_verdicts(frames, events, config, offline: dict) -> dict[str, bool | Non
     verdict equals the offline conclusion. ``live_lag_shown``: a lag was shown
     at some update.
     """
-    from mimicry.analysis.config import ANALYSIS_CHANNELS
-    from mimicry.analysis.streaming import StreamingAnalyzer
+    from mimicry.analysis.replay import replay
     from mimicry.runtime.readings import reading_from_update
 
-    sa = StreamingAnalyzer(config)
-    evs = sorted(events, key=lambda e: e.t)
-    names = [ch for ch in ANALYSIS_CHANNELS[:-1] if ch in frames.channels]
-    cols = np.column_stack([np.asarray(frames.channels[ch], dtype=float) for ch in names])
-    readings, lag_shown, i = [], False, 0
+    readings, lag_shown = [], False
 
-    def take(updates):
+    def take(sa, updates):
         nonlocal lag_shown
-        if not updates:
-            return
         lag = sa.lag_reading()
         lag_shown = lag_shown or lag is not None
         readings.extend(reading_from_update(u, lag, config) for u in updates)
 
-    for k, t in enumerate(np.asarray(frames.t, dtype=float)):
-        while i < len(evs) and evs[i].t <= t:
-            sa.add_event(evs[i])
-            i += 1
-        face = bool(frames.face_detected[k])
-        take(sa.add_frame(t, face, dict(zip(names, cols[k].tolist())) if face else None))
-    for e in evs[i:]:
-        sa.add_event(e)
-    take(sa.finish())
+    replay(frames.t, frames.face_detected, frames.channels, events, config, on_updates=take)
     return {
         "live_meter_any": any(r.conclusion == "mimicry" for r in readings),
         "live_early_verdict": any(r.conclusion != "pending" for r in readings[:-1]),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -13,13 +13,14 @@ from mimicry.core.messages import StimulusEvent
 
 def replay(frames_t: np.ndarray, face: np.ndarray, channels: Mapping[str, np.ndarray],
            events: Sequence[StimulusEvent], config: AnalysisConfig | None = None,
-           ) -> tuple:
+           on_updates: Callable | None = None) -> tuple:
     """Feed a recorded session through a :class:`StreamingAnalyzer` in time order.
 
     Events at the same time as a frame go first. Returns the analyzer (after
     :meth:`~StreamingAnalyzer.finish`) and every update it gave.
+    ``on_updates(analyzer, updates)`` is called with every non-empty batch,
+    as the app's meter is (e.g. to take the live lag then).
     """
-
     sa = StreamingAnalyzer(config)
     evs = sorted(events, key=lambda e: e.t)
     names = [ch for ch in ANALYSIS_CHANNELS[:-1] if ch in channels]
@@ -32,9 +33,15 @@ def replay(frames_t: np.ndarray, face: np.ndarray, channels: Mapping[str, np.nda
             i += 1
         row = cols[k]
         ch = dict(zip(names, row.tolist())) if face[k] else None
-        updates += sa.add_frame(t, bool(face[k]), ch)
+        batch = sa.add_frame(t, bool(face[k]), ch)
+        if batch and on_updates is not None:
+            on_updates(sa, batch)
+        updates += batch
     for e in evs[i:]:
         sa.add_event(e)
-    updates += sa.finish()
+    batch = sa.finish()
+    if batch and on_updates is not None:
+        on_updates(sa, batch)
+    updates += batch
     return sa, updates
 

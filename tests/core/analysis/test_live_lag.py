@@ -2,8 +2,7 @@
 
 import numpy as np
 
-from mimicry.analysis.config import ANALYSIS_CHANNELS
-from mimicry.analysis.streaming import StreamingAnalyzer
+from mimicry.analysis.replay import replay
 from mimicry.protocol.load import load_protocol
 from mimicry.protocol.schedule import build_schedule
 from mimicry.runtime.readings import reading_from_update
@@ -13,20 +12,13 @@ from mimicry.simulate.signal import VirtualParticipant, simulate_frames
 
 def _watch(frames, events):
     """Feed a session as the app does; the meter reading after every completed trial."""
-    sa = StreamingAnalyzer()
-    evs = sorted(events, key=lambda e: e.t)
-    names = [ch for ch in ANALYSIS_CHANNELS[:-1] if ch in frames.channels]
-    cols = np.column_stack([frames.channels[ch] for ch in names])
-    out, i = [], 0
-    for k, t in enumerate(frames.t):
-        while i < len(evs) and evs[i].t <= t:
-            sa.add_event(evs[i])
-            i += 1
-        face = bool(frames.face_detected[k])
-        ups = sa.add_frame(t, face, dict(zip(names, cols[k].tolist())) if face else None)
-        if ups:
-            lag = sa.lag_reading()
-            out += [reading_from_update(u, lag) for u in ups]
+    out = []
+
+    def take(sa, updates):
+        lag = sa.lag_reading()
+        out.extend(reading_from_update(u, lag) for u in updates)
+
+    replay(frames.t, frames.face_detected, frames.channels, events, on_updates=take)
     return out
 
 
