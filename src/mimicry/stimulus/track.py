@@ -54,6 +54,14 @@ def ascii_text(text: str) -> str:
     return out.encode("ascii", "replace").decode("ascii")
 
 
+def _blank(size_px: int, background: tuple[int, int, int]):
+    """A plain square of ``background`` and the ink colour that reads on it (dark or light)."""
+    img = np.empty((size_px, size_px, 3), np.uint8)
+    img[:] = np.asarray(background, np.uint8)
+    lum = 0.299 * background[0] + 0.587 * background[1] + 0.114 * background[2]
+    return img, ((30, 30, 30) if lum > 110 else (225, 225, 225))
+
+
 def fixation_frame(size_px: int, background: tuple[int, int, int], text: str = "") -> np.ndarray:
     """A calm screen: a fixation cross at the centre and optional text below it.
 
@@ -64,10 +72,7 @@ def fixation_frame(size_px: int, background: tuple[int, int, int], text: str = "
     """
     import cv2
 
-    img = np.empty((size_px, size_px, 3), np.uint8)
-    img[:] = np.asarray(background, np.uint8)
-    lum = 0.299 * background[0] + 0.587 * background[1] + 0.114 * background[2]
-    ink = (30, 30, 30) if lum > 110 else (225, 225, 225)
+    img, ink = _blank(size_px, background)
     c = size_px // 2
     arm = max(3, size_px // 40)
     thick = max(1, size_px // 180)
@@ -109,10 +114,7 @@ def instruction_frame(size_px: int, background: tuple[int, int, int], text: str)
     """
     import cv2
 
-    img = np.empty((size_px, size_px, 3), np.uint8)
-    img[:] = np.asarray(background, np.uint8)
-    lum = 0.299 * background[0] + 0.587 * background[1] + 0.114 * background[2]
-    ink = (30, 30, 30) if lum > 110 else (225, 225, 225)
+    img, ink = _blank(size_px, background)
     font = cv2.FONT_HERSHEY_SIMPLEX
     scale = size_px / 330  # about twice the calibration text
     thickness = max(2, round(2.2 * scale))
