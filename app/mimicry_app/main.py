@@ -56,6 +56,7 @@ def options_from_args(args: argparse.Namespace):
                       fullscreen=bool(getattr(args, "fullscreen", False)),
                       paced=not getattr(args, "fast", False),
                       model=getattr(args, "model", None),
+                      seed=getattr(args, "seed", None),
                       autostart=bool(getattr(args, "autostart", False)),
                       settings_problem=problem)
 

@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         self.setup = SetupPage(options.settings)
         self.setup.paced = options.paced
         self.setup.model = options.model
+        self.setup.seed = options.seed
         if options.explicit_source:
             self.setup.mark_explicit_source()
         self.live = LivePage()

@@ -21,6 +21,8 @@ class AppOptions:
     paced : bool
         False plays a video source as fast as possible (tests).
     model : str or None
+    seed : int or None
+        Trial order seed (None: a fresh order each session).
     autostart : bool
         Start the session at once (scripts, screenshots).
     settings_problem : str or None
@@ -32,5 +34,6 @@ class AppOptions:
     fullscreen: bool = False
     paced: bool = True
     model: str | None = None
+    seed: int | None = None
     autostart: bool = False
     settings_problem: str | None = None

@@ -62,6 +62,7 @@ class SetupPage(QWidget):
         super().__init__(parent)
         self.paced = True
         self.model: str | None = None
+        self.seed: int | None = None
         self.cameras: list[dict] | None = None  # None until probed
         outer = QVBoxLayout(self)
         outer.setContentsMargins(40, 24, 40, 24)
@@ -345,7 +346,7 @@ class SetupPage(QWidget):
             source=self.source_spec(), protocol=self.protocol_spec(),
             participant=self.participant.text().strip() or "anonymous",
             out_dir=self.out_dir.text().strip(), record=self.record.isChecked(),
-            paced=self.paced, model=self.model,
+            paced=self.paced, model=self.model, seed=self.seed,
             expression_calibration=self.expressions.isChecked())
 
     def request_start(self) -> None:

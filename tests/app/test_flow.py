@@ -14,7 +14,7 @@ pytestmark = pytest.mark.slow
 def test_full_session_with_video(make_window, qtbot, participant_video, tmp_path, monkeypatch,
                                  read_csv):
     out = tmp_path / "sessions"
-    w = make_window(paced=False)
+    w = make_window(paced=False, seed=1)  # the order the participant video was rendered with
     page = w.setup
     page.participant.setText("p01")
     page.set_protocol("quick")

@@ -91,3 +91,57 @@ def test_recording_off_saves_nothing(make_window, qtbot, tiny_protocol, tmp_path
     assert "Not saved" in w.results.saved.text()
     assert not w.results.open_button.isEnabled()
     assert "live estimate" in w.results.summary.text()
+
+
+#: Faces far apart, so a pause between two of them interrupts neither.
+SPACED_PROTOCOL = """
+schema_version = 1
+name = "spaced"
+description = "Test protocol: one face of each condition, 3.5 s apart."
+seed = 5
+
+[calibration]
+duration_s = 1.5
+
+[trials]
+per_condition = 1
+stimulus_s = 1.5
+morph_s = 0.3
+iti_s = 3.5
+iti_jitter_s = 0.0
+
+[display]
+background = "#707070"
+"""
+
+
+def test_pausing_keeps_the_demo_participant_in_step(make_window, qtbot, tmp_path, read_csv):
+    """Pauses between faces: the demo still answers each face after its delay, never before."""
+    protocol = tmp_path / "spaced.toml"
+    protocol.write_text(SPACED_PROTOCOL, encoding="utf-8")
+    w = make_window()
+    _start_demo(w, qtbot, protocol, tmp_path / "out")
+    for _ in range(2):  # pause after each of the first two faces, 3 s each time
+        with qtbot.waitSignal(w.bridge.trial_done, timeout=60000):
+            pass
+        qtbot.keyClick(w, Qt.Key.Key_Space)
+        assert w.state == "paused"
+        qtbot.wait(3000)
+        qtbot.keyClick(w, Qt.Key.Key_Space)
+        assert w.state == "running"
+    with qtbot.waitSignal(w.bridge.session_finished, timeout=90000):
+        pass
+    folder = w.last_outcome.folder
+    events = read_csv(folder / "events.csv")
+    pauses = [e for e in events if "label=paused" in e["detail"]]
+    assert len(pauses) == 2 and all(float(e["detail"].split("paused_s=")[1].split(";")[0]) > 2.5
+                                    for e in pauses)
+    trials = read_csv(folder / "trials.csv")
+    assert len(trials) == 3 and all(r["valid"] == "1" for r in trials), trials
+    by_condition = {r["condition"]: r for r in trials}
+    # The demo mimics 0.6 s after each face begins: never before it (a demo whose
+    # own clock ran on through the pause answered the next face seconds early).
+    for cond, channel in (("happy", "smile"), ("sad", "brow_raise_inner")):
+        latency = float(by_condition[cond][f"{channel}_latency_s"] or "nan")
+        assert 0.3 < latency < 2.0, (cond, latency)
+        assert float(by_condition[cond][f"{channel}_mean"]) > 0.05

@@ -135,6 +135,30 @@ def test_realtime_video_is_paced_by_the_clock(video):
     assert clock.now() - 100.0 == pytest.approx(19 / 20.0, abs=1e-6)
 
 
+def test_paced_video_goes_on_where_it_stopped_after_a_pause(video):
+    """A paused video stands still: afterwards frames come at their pace, not in a rush."""
+    from mimicry.runtime.pause import PausableSource
+
+    clock = ManualClock(100.0)
+    with VideoSource(video, realtime=True, clock=clock) as inner:
+        src = PausableSource(inner, mono=clock.now)
+        due = []  # (frame time, clock time it was delivered)
+        for _ in range(5):
+            f = src.read()
+            due.append((f.t, clock.now()))
+        src.pause()
+        clock.advance(30.0)
+        src.resume()
+        for _ in range(10):
+            f = src.read()
+            due.append((f.t, clock.now()))
+    t, at = np.array(due).T
+    assert np.allclose(np.diff(t), 1 / 20.0), "no frame skipped, times continuous"
+    # Delivered one frame period apart after the pause too (shifted by the pause once).
+    assert np.allclose(np.diff(at[5:]), 1 / 20.0)
+    assert at[5] - at[4] == pytest.approx(30.0 + 1 / 20.0)
+
+
 def test_image_folder_in_name_order_skipping_non_images(image_dir):
     with ImageSource(image_dir) as src:
         names = [f.source for f in src]

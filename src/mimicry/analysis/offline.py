@@ -14,7 +14,7 @@ import numpy as np
 from mimicry.core.messages import StimulusEvent
 from mimicry.io.tables import FramesTable
 from mimicry.protocol.design import Design
-from mimicry.protocol.timeline import Trial, trials_from_events
+from mimicry.protocol.timeline import Trial, pause_times, trials_from_events
 from mimicry.analysis.baseline import (MAX_CALIBRATION_S, Baseline, calibration_period,
                                       channel_matrix, choose_baseline, expression_periods,
                                       expression_ranges)
@@ -168,6 +168,7 @@ def analyze_arrays(
     design: Design | None = None,
     expressions: Sequence[tuple[str, float, float]] = (),
     secondary: bool = True,
+    pauses: Sequence[float] = (),
 ) -> SessionResult:
     """Analyse one face's frames against a stimulus timeline.
 
@@ -197,6 +198,9 @@ def analyze_arrays(
         giving the person's own range of each channel.
     secondary : bool
         False skips the secondary channels' tests (for simulation studies).
+    pauses : sequence of float
+        Session times the session was paused at (:func:`~mimicry.protocol.timeline.pause_times`);
+        the trials they interrupt are left out.
 
     Returns
     -------
@@ -209,7 +213,7 @@ def analyze_arrays(
     baseline = session_baseline(t, face, values, trials, calibration, config)
     if baseline.note:
         notes.append(baseline.note)
-    results = trial_responses(t, face, values, trials, baseline, config, unfinished)
+    results = trial_responses(t, face, values, trials, baseline, config, unfinished, pauses)
     cong = congruence_test(results, config)
     orders = reference_orders(trials, design, config.n_permutations, config.seed)
     if orders.method != "design" and trials:
@@ -262,7 +266,7 @@ def analyze_session(
     return analyze_arrays(one.t, one.face_detected, one.channels, trials,
                           calibration_period(events), config, notes, session_status,
                           unfinished_trials(events), design_from_events(events, trials),
-                          expression_periods(events))
+                          expression_periods(events), pauses=pause_times(events))
 
 
 def unfinished_trials(events: Sequence[StimulusEvent]) -> set[int]:

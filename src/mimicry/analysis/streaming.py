@@ -25,13 +25,15 @@ from typing import Mapping
 import numpy as np
 
 from mimicry.core.messages import StimulusEvent
-from mimicry.protocol.timeline import CONDITION_SIGN, Trial, trial_intensity, trials_from_events
+from mimicry.protocol.timeline import (CONDITION_SIGN, Trial, is_pause, trial_intensity,
+                                       trials_from_events)
 from mimicry.analysis.baseline import MAX_CALIBRATION_S, Baseline, choose_baseline
 from mimicry.analysis.config import ANALYSIS_CHANNELS, AnalysisConfig
 from mimicry.analysis.primary import ContrastResult, contrast_test
 from mimicry.analysis.reference import design_from_events, reference_orders
 from mimicry.analysis.stats import CongruenceResult, conclude, congruence_test
-from mimicry.analysis.trials import TrialResult, responded_counts, trial_response, trial_span
+from mimicry.analysis.trials import (TrialResult, paused_during, responded_counts, trial_response,
+                                     trial_span)
 from mimicry.analysis.live_lag import LiveLagGate
 from mimicry.analysis.xcorr_windowed import LagProfile, recent_xcorr
 
@@ -153,6 +155,7 @@ class StreamingAnalyzer:
         self._first_onset: float | None = None
         self._baseline: Baseline | None = None
         self._open: dict[int, _OpenTrial] = {}
+        self._pauses: list[float] = []
         self._results: list[TrialResult] = []
         self._congruence: CongruenceResult | None = None
         self._primary: ContrastResult | None = None
@@ -168,7 +171,7 @@ class StreamingAnalyzer:
 
     # -- input ---------------------------------------------------------------
     def add_event(self, event: StimulusEvent) -> None:
-        """Take one event (``stimulus_onset``/``offset``, ``calibration_*``; others ignored)."""
+        """Take one event (``stimulus_onset``/``offset``, ``calibration_*``, pauses; others ignored)."""
         self._last_event_t = max(self._last_event_t, event.t)
         if event.event == "session_start":
             self._start_events = [event]
@@ -179,6 +182,8 @@ class StreamingAnalyzer:
         elif (event.event == "calibration_end" and self._cal_start is not None
               and self._cal_end is None):
             self._cal_end = event.t
+        elif is_pause(event):
+            self._pauses.append(event.t)
         elif event.event == "stimulus_onset" and event.trial is not None:
             ot = _OpenTrial(event, self.config)
             for t, f, v in self._recent:
@@ -307,7 +312,8 @@ class StreamingAnalyzer:
         m = len(ot.t)
         res = trial_response(np.array(ot.t, dtype=float), np.array(ot.face, dtype=bool),
                              np.array(ot.values).reshape(m, len(ANALYSIS_CHANNELS)), trial,
-                             baseline, self.config, complete=complete)
+                             baseline, self.config, complete=complete,
+                             paused=paused_during(trial, self._pauses, self.config))
         self._results.append(res)
         self._results.sort(key=lambda r: (r.onset_s, r.trial))
         self._congruence = congruence_test(self._results, self.config)

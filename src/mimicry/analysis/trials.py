@@ -180,6 +180,17 @@ def _invalid(trial: Trial, reason: str, pct: float, n_rows: int, n_face: int,
                        nan, nan.copy(), nan.copy())
 
 
+#: Why a trial interrupted by a pause is left out.
+PAUSED_REASON = "the session was paused during this trial"
+
+
+def paused_during(trial: Trial, pauses: Sequence[float], config: AnalysisConfig) -> bool:
+    """True when a pause (session times, see :func:`~mimicry.protocol.timeline.pause_times`)
+    falls in the trial's span, from its pre-stimulus window to the end of its response window."""
+    s0, s1 = trial_span(trial, config)
+    return any(s0 <= p < s1 for p in pauses)
+
+
 def trial_response(
     t: np.ndarray,
     face: np.ndarray,
@@ -188,6 +199,7 @@ def trial_response(
     baseline: Baseline,
     config: AnalysisConfig,
     complete: bool = True,
+    paused: bool = False,
 ) -> TrialResult:
     """Measure one trial.
 
@@ -206,6 +218,9 @@ def trial_response(
     config : AnalysisConfig
     complete : bool
         False when the recording stopped before the response window closed.
+    paused : bool
+        True when the session was paused during the trial's span (the face
+        froze on screen for an unknown time): the trial is left out.
 
     Returns
     -------
@@ -237,6 +252,8 @@ def trial_response(
     if not complete:
         return _invalid(trial, "the recording stopped before this trial's response window "
                         "ended", pct, n_rows, n_face, source, pre)
+    if paused:
+        return _invalid(trial, PAUSED_REASON, pct, n_rows, n_face, source, pre)
     if n_rows == 0:
         return _invalid(trial, "no frames in the response window", pct, n_rows, n_face,
                         source, pre)
@@ -283,6 +300,7 @@ def trial_responses(
     baseline: Baseline,
     config: AnalysisConfig,
     unfinished: Collection[int] = (),
+    pauses: Sequence[float] = (),
 ) -> list[TrialResult]:
     """Measure every trial of a recording (see :func:`trial_response`).
 
@@ -296,6 +314,8 @@ def trial_responses(
     unfinished : collection of int
         Trial numbers whose stimulus never ended (no ``stimulus_offset``: the
         recording stopped); they are marked invalid.
+    pauses : sequence of float
+        Session times of pauses; trials they interrupt are marked invalid.
 
     Returns
     -------
@@ -308,7 +328,8 @@ def trial_responses(
         i0, i1 = np.searchsorted(t, [s0, s1], side="left")
         # A trial is complete once a frame at or after the end of its window exists.
         out.append(trial_response(t[i0:i1], face[i0:i1], values[i0:i1], tr, baseline, config,
-                                  complete=bool(t_last >= s1) and tr.trial not in unfinished))
+                                  complete=bool(t_last >= s1) and tr.trial not in unfinished,
+                                  paused=paused_during(tr, pauses, config)))
     return out
 
 

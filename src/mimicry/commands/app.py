@@ -35,6 +35,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="classroom mode: the stimulus full screen on a second screen")
     p.add_argument("--fullscreen", action="store_true", help="start full screen")
     p.add_argument("--model", metavar="PATH", help="face model (default: the shipped copy)")
+    p.add_argument("--seed", type=arg_range(0, kind=int), default=None, metavar="K",
+                   help="trial order seed, to repeat a session's order (default: a fresh order)")
     # For scripts, tests and screenshots; not shown in --help.
     p.add_argument("--autostart", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--fast", action="store_true", help=argparse.SUPPRESS)

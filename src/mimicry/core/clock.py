@@ -62,6 +62,11 @@ class Pacer:
         self._clock = clock
         self._t0: float | None = None
 
+    def shift(self, seconds: float) -> None:
+        """Move every later frame ``seconds`` later (after a pause: go on where it stopped)."""
+        if self._t0 is not None:
+            self._t0 += max(0.0, float(seconds))
+
     def wait_until(self, t_s: float) -> float:
         """Sleep until frame time ``t_s`` is due; return how late it already was, seconds (>= 0)."""
         now = self._clock.now()

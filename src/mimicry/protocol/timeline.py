@@ -16,7 +16,7 @@ from typing import Sequence
 
 import numpy as np
 
-from mimicry.io.formats import format_detail, onset_detail
+from mimicry.io.formats import format_detail, onset_detail, parse_detail
 from mimicry.core.messages import StimulusEvent
 
 #: The signed expression value of each condition (+1 happy, -1 sad).
@@ -157,6 +157,30 @@ def trials_from_events(events: Sequence[StimulusEvent]) -> list[Trial]:
             block=int(d["block"]),
         ))
     return trials
+
+
+#: ``label`` of the marker logged when a paused session resumes (detail ``paused_s``).
+PAUSE_LABEL = "paused"
+
+
+def pause_marker(t: float, paused_s: float) -> StimulusEvent:
+    """The event that records a pause: at session time ``t``, ``paused_s`` seconds long.
+
+    The session clock skips the pause, so ``t`` is both where it began and where it ended.
+    """
+    return StimulusEvent(t=t, event="marker", detail=format_detail(
+        {"label": PAUSE_LABEL, "paused_s": round(float(paused_s), 3)}))
+
+
+def is_pause(event: StimulusEvent) -> bool:
+    """True for the marker of a pause (:func:`pause_marker`)."""
+    return (event.event == "marker" and PAUSE_LABEL in event.detail
+            and parse_detail(event.detail).get("label") == PAUSE_LABEL)
+
+
+def pause_times(events: Sequence[StimulusEvent]) -> list[float]:
+    """Session times at which the session was paused (the analysis leaves those trials out)."""
+    return sorted(e.t for e in events if is_pause(e))
 
 
 def signed_stimulus_signal(trials: Sequence[Trial], t: np.ndarray) -> np.ndarray:

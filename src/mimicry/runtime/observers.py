@@ -66,8 +66,9 @@ class SessionControl:
                          "delay_s": round(shown_t - trial.onset_s, 4)})))
         paused_s = self.source.take_pause_report() if self.source is not None else None
         if paused_s is not None:
-            runner.log(StimulusEvent(t=frame.t, event="marker", detail=format_detail(
-                {"label": "paused", "paused_s": round(paused_s, 3)})))
+            from mimicry.protocol.timeline import pause_marker  # noqa: PLC0415
+
+            runner.log(pause_marker(frame.t, paused_s))
         while self._pending and self._pending[0].t <= frame.t:
             runner.log(self._pending.pop(0))
 

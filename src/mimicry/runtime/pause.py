@@ -18,10 +18,13 @@ class PausableSource:
     """The opened source, with pause and the capture time of every frame.
 
     While paused, :meth:`read` blocks (the runner waits with it). The session
-    clock skips the pause: for a camera or the demo participant the first frame
-    after a pause is shifted back by the pause's length, so the protocol
-    continues where it stopped and tracking timestamps stay increasing. Frames a
-    camera discarded during the pause are not counted as dropped.
+    clock skips the pause. A paced video or the demo participant is told how
+    long the pause was (:meth:`FrameSource.resumed`) and goes on from the frame
+    where it stopped, so a recorded or rendered face stays in step with the
+    stimulus. For a camera the first frame after a pause is shifted back by the
+    pause's length, so the protocol continues where it stopped and tracking
+    timestamps stay increasing. Frames a camera discarded during the pause are
+    not counted as dropped.
 
     Parameters
     ----------
@@ -43,6 +46,7 @@ class PausableSource:
         self._last_raw_t: float | None = None
         self._resumed = False
         self._paused_mono: float | None = None
+        self._pause_len_s = 0.0
         self._dropped_at_pause = 0
         self._pause_drops = 0
         self._pause_report: float | None = None
@@ -72,6 +76,8 @@ class PausableSource:
         with self._lock:
             if not self._running.is_set():
                 self._resumed = True
+                if self._paused_mono is not None:
+                    self._pause_len_s += max(0.0, self._mono() - self._paused_mono)
                 self._running.set()
 
     def take_pause_report(self) -> float | None:
@@ -84,6 +90,11 @@ class PausableSource:
         from mimicry.core.messages import Frame  # noqa: PLC0415
 
         self._running.wait()
+        with self._lock:
+            pause_len, self._pause_len_s = self._pause_len_s, 0.0
+        if pause_len > 0.0:
+            # On the reading thread, where the source's pacing lives.
+            self.inner.resumed(pause_len)
         raw = self.inner.read()
         if raw is None:
             return None
@@ -95,7 +106,7 @@ class PausableSource:
                     self._offset_s += max(0.0, raw.t - self._last_raw_t - self._period_s)
                 self._pause_drops += max(0, self.inner.dropped - self._dropped_at_pause)
                 paused_at = self._paused_mono if self._paused_mono is not None else now
-                self._pause_report = now - paused_at
+                self._pause_report = max(now - paused_at, 0.0)
             self._last_raw_t = raw.t
             self.last_capture = (raw.index, now)
             offset = self._offset_s

@@ -103,6 +103,10 @@ class DemoParticipantSource(FrameSource):
         with self._lock:
             self._poses = posed_trials(getattr(schedule, "expressions", ()))
 
+    def resumed(self, paused_s: float) -> None:
+        if self.realtime:
+            self._pacer.shift(paused_s)
+
     def describe(self) -> dict:
         d = super().describe()
         d.update(delay_s=self.delay_s, gain=self.gain, noise=self.noise, seed=self.seed)

@@ -65,6 +65,16 @@ class FrameSource(ABC):
     def read(self) -> Frame | None:
         """The next frame, or None when the source is exhausted."""
 
+    def resumed(self, paused_s: float) -> None:
+        """The consumer paused for ``paused_s`` seconds and goes on now.
+
+        A paced source of recorded or rendered frames (a video, the demo
+        participant) goes on from the frame where it stopped, as if the pause
+        never happened. A camera has nothing to do: its frames after a pause
+        carry the later time, and :class:`~mimicry.runtime.pause.PausableSource`
+        takes the pause out of the session clock.
+        """
+
     def close(self) -> None:
         """Release the device or file. Safe to call more than once."""
         self._closed = True

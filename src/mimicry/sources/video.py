@@ -84,6 +84,10 @@ class VideoSource(FrameSource):
         finally:
             self._queue.put(None)
 
+    def resumed(self, paused_s: float) -> None:
+        if self.realtime:
+            self._pacer.shift(paused_s)
+
     def read(self) -> Frame | None:
         if self._closed:
             return None

@@ -71,6 +71,72 @@ def test_pause_is_cut_out_of_the_session_clock():
     assert src.take_pause_report() is None
 
 
+def test_pause_keeps_the_demo_participant_in_step():
+    """After a pause the demo participant renders the session time, not its own clock's."""
+    from mimicry.core.clock import ManualClock
+    from mimicry.simulate.live_demo import DemoParticipantSource
+
+    clock = ManualClock()
+    demo = DemoParticipantSource(realtime=True, clock=clock, fps=30.0, size_px=96)
+    rendered = []
+    animator = demo._animator
+
+    class Spy:  # records the time each frame was rendered at
+        def frame(self, t, expr):
+            rendered.append(t)
+            return animator.frame(t, expr)
+
+    demo._animator = Spy()
+    src = PausableSource(demo, mono=clock.now)
+    out = [src.read().t for _ in range(4)]
+    for _ in range(3):  # three pauses of 10 s
+        src.pause()
+        clock.advance(10.0)
+        src.resume()
+        out += [src.read().t for _ in range(4)]
+    assert np.allclose(np.diff(out), 1 / 30.0)
+    assert np.allclose(rendered, out), "the face is rendered at the session's time"
+    assert demo.dropped == 0 and src.dropped == 0
+    src.close()
+
+
+def test_paused_trials_are_left_out_of_the_analysis():
+    """A trial the session was paused in is marked invalid, offline and live alike."""
+    from mimicry.analysis.config import ANALYSIS_CHANNELS, AnalysisConfig
+    from mimicry.analysis.streaming import StreamingAnalyzer
+    from mimicry.analysis.trials import PAUSED_REASON, paused_during, trial_responses
+    from mimicry.protocol.timeline import Trial, is_pause, pause_marker, pause_times
+
+    cfg = AnalysisConfig()
+    trials = [Trial(n, c, "ana", 2.0 + 4.0 * n, 4.0 + 4.0 * n, 1.0, 0.3, 0)
+              for n, c in enumerate(["happy", "sad", "happy"], start=1)]
+    pause = pause_marker(10.6, 12.5)  # during trial 2 (10-12 s)
+    assert is_pause(pause) and pause_times([pause]) == [10.6]
+    assert [paused_during(tr, [10.6], cfg) for tr in trials] == [False, True, False]
+
+    t = np.arange(0.0, 20.0, 1 / 30.0)
+    values = np.zeros((len(t), len(ANALYSIS_CHANNELS)))
+    face = np.ones(len(t), bool)
+    from mimicry.analysis.baseline import Baseline
+
+    n = len(ANALYSIS_CHANNELS)
+    base = Baseline("calibration", np.zeros(n), np.full(n, 0.01), np.full(n, 0.01), len(t),
+                    0.0, 2.0, "")
+    res = trial_responses(t, face, values, trials, base, cfg, pauses=[10.6])
+    assert [r.valid for r in res] == [True, False, True]
+    assert res[1].invalid_reason == PAUSED_REASON
+
+    live = StreamingAnalyzer(cfg)
+    events = sorted([e for tr in trials for e in (tr.onset_event(), tr.offset_event())] + [pause],
+                    key=lambda e: e.t)
+    done = []
+    for tt in t:
+        while events and events[0].t <= tt:
+            live.add_event(events.pop(0))
+        done += live.add_frame(tt, True, {ch: 0.0 for ch in ANALYSIS_CHANNELS[:-1]})
+    assert [u.trial.valid for u in done] == [True, False, True]
+
+
 def test_session_clock_extrapolates_only_when_paced():
     now = [100.0]
     paced = SessionClock(paced=True, mono=lambda: now[0])
