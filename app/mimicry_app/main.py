@@ -78,6 +78,11 @@ def display_problem(environ=None) -> str | None:
 def main(args: argparse.Namespace) -> int:
     """Run the app until its window closes; returns the exit code."""
     problem = display_problem()
+    if problem is None:
+        # Qt would abort (SIGABRT) naming the wrong library: name the missing ones first.
+        from mimicry.runtime.diagnostics import window_libraries_problem  # noqa: PLC0415
+
+        problem = window_libraries_problem()
     if problem:
         print(f"mimicry app: error: {problem}", file=sys.stderr)
         return 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 
 import numpy as np
 import pytest
@@ -124,3 +125,74 @@ def test_cli_bad_leader_is_one_line_exit_2(capsys):
     assert code == 2
     assert lines == ["mimicry simulate: error: Invalid value for the '--leader' parameter. "
                      "Allowed values are 'left', 'right', but got 'up' instead."]
+
+
+# --------------------------------------------------------------------------- system libraries
+
+@pytest.mark.parametrize("soname, package", [
+    ("libxcb-icccm.so.4", "libxcb-icccm4"), ("libxcb-keysyms.so.1", "libxcb-keysyms1"),
+    ("libxcb-cursor.so.0", "libxcb-cursor0"), ("libxkbcommon-x11.so.0", "libxkbcommon-x11-0"),
+    ("libX11-xcb.so.1", "libx11-xcb1"), ("libEGL.so.1", "libegl1"),
+    ("libdbus-1.so.3", "libdbus-1-3"), ("libxcb-render-util.so.0", "libxcb-render-util0"),
+    ("libglib-2.0.so.0", "libglib2.0-0")])
+def test_debian_package_of_a_library(soname, package):
+    from mimicry.runtime.diagnostics import debian_package
+
+    assert debian_package(soname) == package
+
+
+def test_the_apt_line_is_the_one_everything_quotes(repo):
+    """README, docs/app.md and CI install the same packages the check recommends."""
+    from mimicry.runtime.diagnostics import APT_PACKAGES
+
+    for doc in ("README.md", "docs/app.md"):
+        text = (repo / doc).read_text(encoding="utf-8")
+        assert " ".join(APT_PACKAGES) in text, doc
+    ci = " ".join((repo / ".ci" / "run").read_text().split())
+    assert all(f" {p} " in ci for p in APT_PACKAGES)
+
+
+@pytest.fixture
+def library_missing_a_dependency(tmp_path):
+    """A real shared library whose dependency ``libmimicrygone.so.1`` has been deleted."""
+    import shutil
+    import subprocess
+
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if cc is None or shutil.which("ldd") is None:
+        pytest.skip("needs a C compiler and ldd")
+    (tmp_path / "gone.c").write_text("int gone(void) { return 1; }\n")
+    (tmp_path / "user.c").write_text("int gone(void);\nint user(void) { return gone(); }\n")
+    subprocess.run([cc, "-shared", "-fPIC", "-Wl,-soname,libmimicrygone.so.1", "-o",
+                    str(tmp_path / "libmimicrygone.so.1"), str(tmp_path / "gone.c")], check=True)
+    subprocess.run([cc, "-shared", "-fPIC", "-o", str(tmp_path / "libuser.so"),
+                    str(tmp_path / "user.c"), str(tmp_path / "libmimicrygone.so.1")], check=True)
+    (tmp_path / "libmimicrygone.so.1").unlink()
+    return tmp_path / "libuser.so"
+
+
+def test_missing_libraries_are_named_and_check_exits_1(library_missing_a_dependency,
+                                                          monkeypatch, capsys):
+    from mimicry.commands.main import main
+    from mimicry.runtime import diagnostics
+
+    assert diagnostics.missing_libraries(library_missing_a_dependency) == ["libmimicrygone.so.1"]
+    monkeypatch.setattr(diagnostics, "xcb_plugin", lambda: str(library_missing_a_dependency))
+    monkeypatch.setenv("DISPLAY", ":99")
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    problem = diagnostics.window_libraries_problem()
+    assert "libmimicrygone.so.1" in problem and "apt-get install libmimicrygone1" in problem
+    assert main(["check", "--cameras", "0"]) == 1
+    out = capsys.readouterr().out
+    (qt_line,) = [ln for ln in out.splitlines() if "Qt:" in ln]
+    assert qt_line.startswith("[FAIL]") and "libmimicrygone.so.1" in qt_line
+
+
+def test_check_exits_1_without_a_display(monkeypatch, capsys):
+    from mimicry.commands.main import main
+
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    assert main(["check", "--cameras", "0"]) == (1 if sys.platform.startswith("linux") else 0)
+    if sys.platform.startswith("linux"):
+        assert "[FAIL] Qt: no display found" in capsys.readouterr().out

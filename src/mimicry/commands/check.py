@@ -1,7 +1,10 @@
 """Check this machine before class: model, cameras, Qt platform, versions.
 
-Prints what works and what does not, in plain words, and exits 0 when the
-app can run (a camera is not required: the demo participant stands in).
+Prints what works and what does not, in plain words. Exit code: 0 when the
+app can run here (a camera is not required: the demo participant stands in),
+1 when it cannot open a window (no display, Qt missing, or system libraries
+missing: they are named, with the apt-get line), 2 when the face model is
+missing or corrupt.
 """
 
 from __future__ import annotations
@@ -29,7 +32,9 @@ def run(args: argparse.Namespace) -> int:
     else:
         for line in _lines(report):
             print(line)
-    return 0 if report["ok"] else 2
+    if not report["ok"]:
+        return 2
+    return 0 if report["app_ok"] else 1
 
 
 def _lines(r: dict) -> list[str]:

@@ -71,6 +71,109 @@ def probe_cameras(n: int = 4, *, frames: int = 10) -> list[dict]:
     return found
 
 
+# --------------------------------------------------------------------------- system libraries
+
+#: Debian/Ubuntu packages whose names do not follow from the library's name.
+_PACKAGE_OF = {"libglib-2.0.so.0": "libglib2.0-0", "libgthread-2.0.so.0": "libglib2.0-0",
+               "libGLX.so.0": "libglx0", "libGLdispatch.so.0": "libglvnd0",
+               "libX11.so.6": "libx11-6", "libxcb-util.so.1": "libxcb-util1",
+               "libfreetype.so.6": "libfreetype6", "libpng16.so.16": "libpng16-16"}
+
+#: The one apt-get line that gives a fresh Debian/Ubuntu everything the app's window needs
+#: (the README and docs/app.md quote it; ``.ci/run`` installs the same list).
+APT_PACKAGES = ("libgl1", "libegl1", "libglib2.0-0", "libdbus-1-3", "libfontconfig1",
+                "libxkbcommon0", "libxkbcommon-x11-0", "libxcb-cursor0", "libxcb-icccm4",
+                "libxcb-image0", "libxcb-keysyms1", "libxcb-randr0", "libxcb-render-util0",
+                "libxcb-shape0", "libxcb-xinerama0", "libxcb-xfixes0", "libxcb-xkb1",
+                "libx11-xcb1")
+APT_LINE = "sudo apt-get install " + " ".join(APT_PACKAGES)
+
+
+def debian_package(soname: str) -> str:
+    """The Debian/Ubuntu package that ships the shared library ``soname`` (by Debian's naming rule).
+
+    >>> debian_package("libxcb-icccm.so.4"), debian_package("libxkbcommon-x11.so.0")
+    ('libxcb-icccm4', 'libxkbcommon-x11-0')
+    """
+    if soname in _PACKAGE_OF:
+        return _PACKAGE_OF[soname]
+    base, _, version = soname.partition(".so.")
+    base = base.lower()
+    if not version:
+        return base
+    version = version.split(".")[0]
+    return f"{base}-{version}" if base[-1].isdigit() else f"{base}{version}"
+
+
+def missing_libraries(library: str | os.PathLike, timeout_s: float = 20.0) -> list[str]:
+    """Shared libraries that ``library`` needs, directly or not, and this system lacks.
+
+    Asks the dynamic linker (``ldd``); an empty list when nothing is missing or
+    ``ldd`` is not there (not Linux).
+    """
+    import shutil  # noqa: PLC0415
+
+    ldd = shutil.which("ldd")
+    if ldd is None or not os.path.isfile(library):
+        return []
+    try:
+        r = subprocess.run([ldd, os.fspath(library)], capture_output=True, text=True,
+                           timeout=timeout_s)
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    missing = []
+    for line in r.stdout.splitlines():
+        name, sep, where = line.strip().partition("=>")
+        if sep and where.strip().startswith("not found"):
+            if name.strip() not in missing:
+                missing.append(name.strip())
+    return missing
+
+
+def xcb_plugin() -> str | None:
+    """Path of PyQt6's X11 platform plugin (``libqxcb.so``), found without importing Qt."""
+    import importlib.util  # noqa: PLC0415
+
+    try:
+        spec = importlib.util.find_spec("PyQt6")
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for root in spec.submodule_search_locations:
+        for qt in ("Qt6", "Qt"):
+            path = os.path.join(root, qt, "plugins", "platforms", "libqxcb.so")
+            if os.path.isfile(path):
+                return path
+    return None
+
+
+def window_libraries_problem(environ=None) -> str | None:
+    """Why Qt's X11 plugin cannot load on this Linux machine (the libraries and the fix), or None.
+
+    Qt itself would abort with a message that names the wrong library; this asks the
+    dynamic linker which libraries are really missing.
+    """
+    env = os.environ if environ is None else environ
+    if not sys.platform.startswith("linux"):
+        return None
+    platform_name = env.get("QT_QPA_PLATFORM", "").split(":")[0]
+    if platform_name and platform_name != "xcb":
+        return None  # offscreen, wayland, ...: the X11 plugin is not used
+    if not platform_name and env.get("WAYLAND_DISPLAY") and not env.get("DISPLAY"):
+        return None
+    plugin = xcb_plugin()
+    if plugin is None:
+        return None
+    missing = missing_libraries(plugin)
+    if not missing:
+        return None
+    packages = list(dict.fromkeys(debian_package(m) for m in missing))
+    return (f"the window cannot open: Qt's X11 plugin needs {', '.join(missing)}, which this "
+            f"system lacks; on Debian/Ubuntu: sudo apt-get install {' '.join(packages)} "
+            f"(or everything the app needs at once: {APT_LINE})")
+
+
 _QT_PROBE = r"""
 import os, sys, json
 from PyQt6.QtCore import QLibraryInfo
@@ -91,6 +194,9 @@ def probe_qt(timeout_s: float = 20.0) -> dict:
     if not has_display and "QT_QPA_PLATFORM" not in env:
         return {"ok": False, "detail": "no display found (DISPLAY/WAYLAND_DISPLAY unset): the app "
                                        "needs a desktop session; the CLI works without one"}
+    libs = window_libraries_problem(env)
+    if libs:
+        return {"ok": False, "detail": libs}
     try:
         r = subprocess.run([sys.executable, "-c", _QT_PROBE], capture_output=True, text=True,
                            timeout=timeout_s, env=env)
@@ -115,5 +221,6 @@ def collect(*, model=None, n_cameras: int = 4) -> dict:
     qt = probe_qt()
     from mimicry.runtime.recorder import default_sessions_dir  # noqa: PLC0415
 
-    return {"ok": m["ok"], "model": m, "cameras": cams, "cameras_tried": n_cameras, "qt": qt,
+    return {"ok": m["ok"], "app_ok": m["ok"] and qt["ok"], "model": m, "cameras": cams,
+            "cameras_tried": n_cameras, "qt": qt,
             "sessions_dir": str(default_sessions_dir()), "versions": versions()}
