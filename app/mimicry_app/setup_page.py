@@ -24,7 +24,7 @@ PROTOCOL_LABELS = {
     "classroom": "Classroom demo (slow, big faces, about 2 minutes)",
     FREE_RUN: "Free run \N{EM DASH} you press H, S or N to show a face",
     "no_smile": "Try not to smile \N{EM DASH} smiling faces, keep a straight face (1 minute)",
-    "yawn": "Contagious yawns \N{EM DASH} yawning faces and mouth movements (75 s)",
+    "yawn": "Contagious yawns \N{EM DASH} yawning faces and mouth movements (1.8 min)",
     DYAD: "Two people \N{EM DASH} who leads whom? (two faces, no stimulus)",
     CAPTURE: "Teacher as stimulus \N{EM DASH} capture a volunteer\N{RIGHT SINGLE QUOTATION MARK}s "
              "faces (25 s, saves 3 photos)",

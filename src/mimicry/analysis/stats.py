@@ -352,9 +352,29 @@ def conclude(primary, config: AnalysisConfig) -> str:
     primary : mimicry.analysis.primary.ContrastResult
     config : AnalysisConfig
     """
-    if (min(primary.n.values(), default=0) < config.min_trials_per_condition
-            or not np.isfinite(primary.estimate)):
+    if not np.isfinite(primary.estimate):
         return "too_short"
-    if primary.p_value < config.alpha:
+    return conclusion_rule(primary.n.values(), primary.p_value,
+                           config.min_trials_per_condition, config.alpha)
+
+
+def conclusion_rule(n_usable, p_value: float, min_trials_per_condition: int = 6,
+                    alpha: float = 0.05) -> str:
+    """The one rule every test of a session concludes by (happy/sad faces, yawns).
+
+    ``too_short`` while either compared condition has fewer than
+    ``min_trials_per_condition`` usable trials (then no p-value is a finding,
+    however small); else ``mimicry`` when the one-sided ``p_value < alpha``;
+    else ``not_distinguishable_from_chance``.
+
+    Parameters
+    ----------
+    n_usable : iterable of int
+        Usable trials of each compared condition.
+    """
+    n = list(n_usable)
+    if len(n) < 2 or min(n) < min_trials_per_condition:
+        return "too_short"
+    if np.isfinite(p_value) and p_value < alpha:
         return "mimicry"
     return "not_distinguishable_from_chance"

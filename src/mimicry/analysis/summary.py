@@ -108,7 +108,8 @@ def plain_summary(result) -> str:
     c = result.conclusion
     n_h = prim.n.get("happy", 0) if prim is not None else 0
     n_s = prim.n.get("sad", 0) if prim is not None else 0
-    if prim is not None and np.isfinite(prim.p_value):
+    # Too few faces: no p-value is a finding, so none is put in words (summary.json keeps it).
+    if prim is not None and np.isfinite(prim.p_value) and c != "too_short":
         lines.append(chance_phrase(prim.p_value, prim.p_floor))
     need = cfg.min_trials_per_condition
     if c == "too_short":

@@ -9,7 +9,8 @@ import pytest
 
 from mimicry.activities.no_smile import leaderboard as lb
 from mimicry.activities.no_smile.analysis import NoSmileConfig, SmileMeter, analyze_no_smile
-from mimicry.activities.yawn.analysis import analyze_yawns, fisher_one_sided, yawn_episodes
+from mimicry.activities.yawn.analysis import (analyze_yawns, fisher_one_sided, yawn_episodes,
+                                              yawn_plain_summary)
 from mimicry.commands.main import main
 from mimicry.core.errors import ConfigError, InputError
 from mimicry.protocol.load import load_protocol
@@ -46,6 +47,27 @@ def test_fisher_exact():
     assert fisher_one_sided(4, 4, 0, 4) == pytest.approx(1 / 70)
     assert fisher_one_sided(0, 4, 0, 4) == 1.0
     assert fisher_one_sided(2, 4, 2, 4) == pytest.approx((36 + 16 + 1) / 70)
+
+
+def test_yawn_follows_the_one_rule():
+    """4 + 4 faces reach p = 1/70 < 0.05, yet are too short: the rule needs 6 of each."""
+    t = np.arange(0, 80, 0.1)
+    jaw = np.zeros_like(t)
+    trials = []
+    for i in range(8):
+        cond = "yawn" if i % 2 == 0 else "talk"
+        on = 5.0 + 9.0 * i
+        trials.append(Trial(i + 1, cond, "ana", on, on + 4.0, 1.0, 1.0, 1))
+        if cond == "yawn":
+            jaw[(t >= on + 1.0) & (t < on + 3.0)] = 0.8
+    r = analyze_yawns(t, jaw, trials, (0.0, 4.0))
+    assert r.p_value == pytest.approx(1 / 70) and r.conclusion == "too_short"
+    text = yawn_plain_summary(r)
+    assert "Too short to conclude anything" in text and "p =" not in text and "chance" not in text
+    # A face hidden for most of its window is not usable and does not count.
+    hidden = np.where((t >= trials[0].onset_s) & (t < trials[1].onset_s), np.nan, jaw)
+    r2 = analyze_yawns(t, hidden, trials, (0.0, 4.0))
+    assert r2.n_yawn_trials == 3 and not r2.trials[0].usable
 
 
 def test_yawn_latency_and_control():
@@ -113,7 +135,7 @@ def test_leaderboard_updates_and_reports_damage(tmp_path):
 
 def test_shipped_demo_protocols():
     y = build_schedule(load_protocol("yawn"))
-    assert sorted(tr.condition for tr in y.trials) == ["talk"] * 4 + ["yawn"] * 4
+    assert sorted(tr.condition for tr in y.trials) == ["talk"] * 6 + ["yawn"] * 6
     n = build_schedule(load_protocol("no_smile"))
     assert {tr.condition for tr in n.trials} == {"happy"} and len(n.trials) == 8
 
@@ -127,16 +149,21 @@ def test_yawn_end_to_end(yawn_session, capsys):
     s = json.loads((yawn_session / "summary.json").read_text())
     assert s["analysis"] == "yawn"
     y = s["yawn"]
-    assert (y["yawns_after_yawn"], y["n_yawn_trials"]) == (4, 4)
-    assert (y["yawns_after_control"], y["n_control_trials"]) == (0, 4)
-    assert y["p_value"] == pytest.approx(1 / 70, abs=1e-5)
+    assert (y["yawns_after_yawn"], y["n_yawn_trials"]) == (6, 6)
+    assert (y["yawns_after_control"], y["n_control_trials"]) == (0, 6)
+    assert y["p_value"] == pytest.approx(1 / 924, abs=1e-6) == y["p_floor"]
+    # One verdict: the session's is the yawn test's, by the one rule (6 + 6, p < 0.05).
+    assert s["conclusion"] == y["conclusion"] == "mimicry"
+    assert s["p_value"] == y["p_value"]
     # The stimulus yawns over a 1 s morph; the viewer follows 0.8 s later and
     # crosses the threshold part-way up: latency 0.8 s + part of the morph.
     assert all(0.8 < v < 1.8 for v in y["latencies_s"])
-    assert "after 4 of 4 yawning faces and after 0 of 4" in out
+    assert "after 6 of 6 yawning faces and after 0 of 6" in out
+    assert "more yawning after yawns than chance" in out
     with open(yawn_session / "yawns.csv", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    assert len(rows) == 8 and {r["condition"] for r in rows} == {"yawn", "talk"}
+    assert len(rows) == 12 and {r["condition"] for r in rows} == {"yawn", "talk"}
+    assert all(r["usable"] == "1" for r in rows)
     # The ordinary outputs are still there, with their columns.
     assert (yawn_session / "trials.csv").is_file() and "conclusion" in s
     # The control faces did move the viewer's mouth; it just was not a yawn.

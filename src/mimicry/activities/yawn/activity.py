@@ -27,6 +27,10 @@ def analyze(session, seed: int = 0, face_id: int = 0) -> ActivityAnalysis:
             writer.writerow([format_cell(row[c]) for c in YAWN_CSV_COLUMNS])
     written.insert(1, out)
     summary["summary_text"] = text
+    # The session's verdict is the yawn test's (the happy/sad one has no faces to compare).
+    summary["mimicry_conclusion"] = summary.get("conclusion")
+    for key in ("conclusion", "p_value", "p_floor", "alpha"):
+        summary[key] = summary["yawn"][key]
     write_summary_json(ordinary.summary_json, summary)
     return ActivityAnalysis("yawn", summary, text, tuple(written), result)
 

@@ -20,6 +20,11 @@ difference", the trial order is random, so which trials the ``y + c`` yawns
 fell on is a random draw (hypergeometric)::
 
     p = P(X >= y),  X ~ Hypergeometric(n_y + n_c, n_y, y + c)
+
+Only usable trials count: those with a face in at least ``min_face_fraction``
+of their window's frames. The conclusion follows the one rule of every test
+(:func:`mimicry.analysis.stats.conclusion_rule`): too short with fewer than 6
+usable yawning or 6 usable control faces, then a finding when p < 0.05.
 """
 
 from __future__ import annotations
@@ -57,6 +62,10 @@ class YawnConfig:
     response_after_offset_s : float
         A yawn may start up to this long after the stimulus offset.
     alpha : float
+    min_trials_per_condition : int
+        Usable yawn and control trials each needed for a conclusion.
+    min_face_fraction : float
+        A trial is usable when at least this share of its window's frames has a face.
     """
 
     min_rise: float = 0.2
@@ -66,12 +75,15 @@ class YawnConfig:
     max_gap_s: float = 0.3
     response_after_offset_s: float = 3.0
     alpha: float = 0.05
+    min_trials_per_condition: int = 6
+    min_face_fraction: float = 0.5
 
     def __post_init__(self) -> None:
         for name, lo, hi in (("min_rise", 0.0, 1.0), ("threshold_sd", 0.0, 100.0),
                              ("min_robust_sd", 0.0, 1.0), ("min_duration_s", 0.0, 60.0),
                              ("max_gap_s", 0.0, 10.0), ("response_after_offset_s", 0.0, 600.0),
-                             ("alpha", 1e-6, 0.5)):
+                             ("alpha", 1e-6, 0.5), ("min_trials_per_condition", 2, 10_000),
+                             ("min_face_fraction", 0.0, 1.0)):
             check_number(name, getattr(self, name), lo, hi)
 
     def as_dict(self) -> dict:
@@ -95,6 +107,8 @@ class YawnTrial:
         NaN without a yawn.
     face_frames_pct : float
         Share of the window's frames with a face, %.
+    usable : bool
+        Enough face frames to count (``min_face_fraction``).
     """
 
     trial: int
@@ -105,6 +119,7 @@ class YawnTrial:
     latency_s: float
     yawn_duration_s: float
     face_frames_pct: float
+    usable: bool = True
 
 
 @dataclass(frozen=True)
@@ -124,6 +139,22 @@ class YawnResult:
     median_latency_s: float
     notes: list = field(default_factory=list)
     config: YawnConfig = field(default_factory=YawnConfig)
+
+    @property
+    def p_floor(self) -> float:
+        """The smallest p-value these trials could give (every yawn after a yawning face)."""
+        if not (self.n_yawn_trials and self.n_control_trials):
+            return math.nan
+        return fisher_one_sided(self.n_yawn_trials, self.n_yawn_trials, 0,
+                                self.n_control_trials)
+
+    @property
+    def conclusion(self) -> str:
+        """``too_short``, ``mimicry`` (more yawns after yawns) or ``not_distinguishable_from_chance``."""
+        from mimicry.analysis.stats import conclusion_rule  # noqa: PLC0415
+
+        return conclusion_rule((self.n_yawn_trials, self.n_control_trials), self.p_value,
+                               self.config.min_trials_per_condition, self.config.alpha)
 
 
 def yawn_episodes(t: np.ndarray, jaw: np.ndarray, threshold: float, min_duration_s: float = 1.0,
@@ -224,18 +255,23 @@ def analyze_yawns(t: np.ndarray, jaw: np.ndarray, trials: Sequence[Trial],
             end = min(end, ordered[i + 1].onset_s)
         win = (t >= tr.onset_s) & (t < end)
         pct = 100.0 * float(np.mean(np.isfinite(jaw[win]))) if win.any() else 0.0
+        usable = pct >= 100.0 * config.min_face_fraction
         hit = next((j for j, s in enumerate(starts) if tr.onset_s <= s < end and j not in used),
                    None)
         if hit is not None:
             used.add(hit)
             s, e = episodes[hit]
             out.append(YawnTrial(tr.trial, tr.condition, tr.onset_s, tr.offset_s, True,
-                                 s - tr.onset_s, e - s, pct))
+                                 s - tr.onset_s, e - s, pct, usable))
         else:
             out.append(YawnTrial(tr.trial, tr.condition, tr.onset_s, tr.offset_s, False,
-                                 math.nan, math.nan, pct))
-    ys = [r for r in out if r.condition == YAWN_CONDITION]
-    cs = [r for r in out if r.condition == CONTROL_CONDITION]
+                                 math.nan, math.nan, pct, usable))
+    ys = [r for r in out if r.condition == YAWN_CONDITION and r.usable]
+    cs = [r for r in out if r.condition == CONTROL_CONDITION and r.usable]
+    n_unusable = sum(not r.usable for r in out)
+    if n_unusable:
+        notes.append(f"{n_unusable} face(s) left out: the face was seen in less than "
+                     f"{100 * config.min_face_fraction:.0f}% of the frames after them.")
     y_hits, c_hits = sum(r.yawned for r in ys), sum(r.yawned for r in cs)
     p = fisher_one_sided(y_hits, len(ys), c_hits, len(cs)) if ys and cs else math.nan
     lat = [r.latency_s for r in ys if r.yawned]
@@ -268,14 +304,15 @@ def _num(v, digits=3):
 
 #: Columns of ``yawns.csv`` (one row per stimulus trial).
 YAWN_CSV_COLUMNS = ("trial", "condition", "onset_s", "offset_s", "yawned", "latency_s",
-                    "yawn_duration_s", "face_frames_pct")
+                    "yawn_duration_s", "face_frames_pct", "usable")
 
 
 def yawn_rows(result: YawnResult) -> list[dict]:
     return [{"trial": r.trial, "condition": r.condition, "onset_s": _num(r.onset_s),
              "offset_s": _num(r.offset_s), "yawned": int(r.yawned),
              "latency_s": _num(r.latency_s), "yawn_duration_s": _num(r.yawn_duration_s),
-             "face_frames_pct": _num(r.face_frames_pct, 1)} for r in result.trials]
+             "face_frames_pct": _num(r.face_frames_pct, 1), "usable": int(r.usable)}
+            for r in result.trials]
 
 
 def yawn_summary_dict(result: YawnResult) -> dict:
@@ -285,7 +322,10 @@ def yawn_summary_dict(result: YawnResult) -> dict:
         "n_control_trials": result.n_control_trials,
         "yawns_after_yawn": result.yawns_after_yawn,
         "yawns_after_control": result.yawns_after_control,
+        "conclusion": result.conclusion,
         "p_value": _num(result.p_value, 6),
+        "p_floor": _num(result.p_floor, 6),
+        "alpha": result.config.alpha,
         "test": "fisher_exact_one_sided",
         "median_latency_s": _num(result.median_latency_s),
         "latencies_s": [_num(r.latency_s) for r in result.trials
@@ -309,12 +349,17 @@ def yawn_plain_summary(result: YawnResult) -> str:
     if y and math.isfinite(result.median_latency_s):
         s.append(f"A yawn started typically {result.median_latency_s:.1f} s after the face "
                  f"began to yawn.")
-    if math.isfinite(result.p_value):
-        if result.p_value < result.config.alpha:
-            s.append(f"That is more yawning after yawns than chance would give (p = "
-                     f"{result.p_value:.3g}).")
-        else:
-            s.append(f"This is not distinguishable from chance (p = {result.p_value:.2g}).")
+    c = result.conclusion
+    if c == "too_short":
+        need = result.config.min_trials_per_condition
+        s.append(f"Too short to conclude anything: at least {need} usable yawning faces and "
+                 f"{need} usable mouth-movement faces are needed.")
+    elif c == "mimicry":
+        s.append(f"That is more yawning after yawns than chance would give (p = "
+                 f"{result.p_value:.3g}).")
+    else:
+        s.append(f"This is not distinguishable from chance (p = {result.p_value:.2g}; the "
+                 f"smallest p these faces could give is {result.p_floor:.2g}).")
     return " ".join(s)
 
 
