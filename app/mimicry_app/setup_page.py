@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtCore import QEvent, QObject, Qt, pyqtSignal
 from PyQt6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QFrame,
                              QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget)
 
@@ -43,6 +43,26 @@ def source_label(spec: str) -> str:
     if kind == "demo":
         return "Demo participant (no camera needed)"
     return f"Video: {Path(spec).name}"
+
+
+#: The record checkbox's words: numbers only, or (teacher as stimulus) the three photos.
+RECORD_TEXT = "Save the numbers to CSV (no images or video are saved)"
+RECORD_TEXT_CAPTURE = "Save the session's numbers to CSV (the 3 photos are saved in any case)"
+
+
+class _SpaceStarts(QObject):
+    """Space in the participant field starts the session (ids have no spaces: they become _)."""
+
+    def __init__(self, start, parent=None) -> None:
+        super().__init__(parent)
+        self._start = start
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt naming)
+        if (event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Space
+                and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
+            self._start()
+            return True
+        return False
 
 
 class SetupPage(QWidget):
@@ -86,6 +106,8 @@ class SetupPage(QWidget):
 
         self.participant = QLineEdit(settings.participant)
         self.participant.setPlaceholderText("e.g. p01, or a first name")
+        self._space = _SpaceStarts(self.request_start, self)
+        self.participant.installEventFilter(self._space)
         form.addRow("Participant", self.participant)
 
         self.protocol = QComboBox()
@@ -122,7 +144,7 @@ class SetupPage(QWidget):
         out_row = QHBoxLayout()
         out_row.addWidget(self.out_dir, 1)
         out_row.addWidget(browse)
-        self.record = QCheckBox("Save the numbers to CSV (no images or video are saved)")
+        self.record = QCheckBox(RECORD_TEXT)
         self.record.setChecked(settings.record)
         out_box = QVBoxLayout()
         out_box.addLayout(out_row)
@@ -171,6 +193,11 @@ class SetupPage(QWidget):
         self.start.setObjectName("primary")
         self.start.clicked.connect(self.request_start)
         outer.addWidget(self.start, alignment=Qt.AlignmentFlag.AlignHCenter)
+        # A click on a box or list leaves the keyboard focus where it was, so Space still
+        # starts (as the button says); Tab still reaches every control.
+        for w in (self.protocol, self.source, self.record, self.classroom, self.expressions,
+                  self.refresh, browse, self.use_demo):
+            w.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         outer.addStretch(2)
 
         self.protocol.currentIndexChanged.connect(self._protocol_changed)
@@ -204,6 +231,7 @@ class SetupPage(QWidget):
                 self.protocol.setCurrentIndex(0)
             return
         self.protocol_info.setText(self._describe_protocol(spec))
+        self.record.setText(RECORD_TEXT_CAPTURE if spec == CAPTURE else RECORD_TEXT)
 
     @staticmethod
     def _describe_protocol(spec: str) -> str:

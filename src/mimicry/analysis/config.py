@@ -15,7 +15,7 @@ from mimicry.core.check import check_int, check_option, check_range, invalid
 from mimicry.core.errors import ConfigError
 
 #: Version of the analysis method; bump when a change can alter any number.
-ANALYSIS_VERSION = 2
+ANALYSIS_VERSION = 3
 
 #: The sad composite: the term that valence subtracts, clip(brow_raise_inner + frown, 0, 1).
 SAD_COMPOSITE = _channels.SAD_COMPOSITE
@@ -54,6 +54,12 @@ class AnalysisConfig:
         ``k`` robust SDs of the calibration baseline.
     min_duration_s : float
         ... and stays above that for at least this long (face frames only).
+    min_latency_s : float
+        Earliest onset latency counted (>= 0). No face reacts to a face faster
+        than this, so a run above threshold must start at least this long after
+        stimulus onset, after a frame below the threshold: a face that was
+        already above it at onset (carry-over from the previous trial, or noise)
+        did not respond, and its latency is NaN.
     min_robust_sd : float
         Floor on the robust SD of every channel. MediaPipe scores on a still
         face often sit exactly at 0 (smile) so 1.4826*MAD can be ~0; without a
@@ -111,6 +117,7 @@ class AnalysisConfig:
     min_face_fraction: float = 0.5
     threshold_sd: float = 2.0
     min_duration_s: float = 0.2
+    min_latency_s: float = 0.2
     min_robust_sd: float = 0.02
     min_baseline_frames: int = 10
     min_pre_stimulus_frames: int = 3
@@ -144,6 +151,7 @@ class AnalysisConfig:
         check_range("min_face_fraction", self.min_face_fraction, 0.0, 1.0, lo_open=True)
         check_range("threshold_sd", self.threshold_sd, 0.0, 100.0, lo_open=True)
         check_range("min_duration_s", self.min_duration_s, 0.0, 10.0)
+        check_range("min_latency_s", self.min_latency_s, 0.0, 10.0)
         check_range("min_robust_sd", self.min_robust_sd, 0.0, 1.0, lo_open=True)
         check_int("min_baseline_frames", self.min_baseline_frames, 1)
         check_int("min_pre_stimulus_frames", self.min_pre_stimulus_frames, 1)

@@ -51,6 +51,10 @@ class SessionResult:
     ranges : dict of str to float
         The person's own range of a channel (its widest posed expression minus
         the neutral baseline), from the optional expression calibration.
+    tracked_fps : float
+        Frames tracked per second over the recording (NaN with fewer than 2).
+    n_frames : int
+        Frames of the analysed face slot.
     """
 
     trials: list[TrialResult]
@@ -64,6 +68,8 @@ class SessionResult:
     session_status: str = "unknown"
     primary: PrimaryResult | None = None
     ranges: dict = field(default_factory=dict)
+    tracked_fps: float = float("nan")
+    n_frames: int = 0
 
     def range_of(self, channel: str) -> float | None:
         """The person's own range of ``channel``, or None without a calibration of it."""
@@ -226,8 +232,32 @@ def analyze_arrays(
     xc = lagged_xcorr(t, response, trials, config, orders)
     pct = 100.0 * face.mean() if t.size else float("nan")
     ranges = expression_ranges(t, face, values, expressions, baseline)
+    fps = tracked_rate(t)
+    if np.isfinite(fps) and fps < MIN_TRUSTED_FPS:
+        notes.append(slow_tracking_note(fps))
     return SessionResult(results, baseline, cong, xc, conclude(prim.primary, config),
-                         float(pct), config, notes, session_status, prim, ranges)
+                         float(pct), config, notes, session_status, prim, ranges, fps,
+                         int(t.size))
+
+
+#: Below this many tracked frames a second the results carry a warning (a camera gives 30).
+MIN_TRUSTED_FPS = 10.0
+
+
+def tracked_rate(t: np.ndarray) -> float:
+    """Frames tracked per second: the frame count over the time they span (NaN for < 2)."""
+    t = np.asarray(t, dtype=float)
+    if t.size < 2 or not t[-1] > t[0]:
+        return float("nan")
+    return float((t.size - 1) / (t[-1] - t[0]))
+
+
+def slow_tracking_note(fps: float) -> str:
+    """What a frame rate below :data:`MIN_TRUSTED_FPS` means for the results."""
+    return (f"Only {fps:.1f} frames a second were tracked (a camera gives about 30): the "
+            f"computer could not keep up. Brief responses can be missed and every delay and "
+            f"latency is coarse (to 1/{fps:.0f} s), so trust these results less; close other "
+            f"programs and run the session again.")
 
 
 def analyze_session(

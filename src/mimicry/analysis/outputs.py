@@ -115,6 +115,9 @@ def summary_dict(result) -> dict:
                             "reason": r.invalid_reason}
                            for r in result.trials if not r.valid],
         "face_frames_pct": _num(result.face_frames_pct, 2),
+        "n_frames": int(result.n_frames),
+        "tracked_fps": _num(result.tracked_fps, 2),
+        "tracked_fps_ok": _fps_ok(result.tracked_fps),
         "valence_g_happy_vs_sad": _num(cong.channel_g["valence"]["happy_vs_sad"]),
         "channels": channels,
         "xcorr": {
@@ -140,3 +143,9 @@ def summary_dict(result) -> dict:
         "notes": list(result.notes),
         "parameters": cfg.as_dict(),
     }
+
+
+def _fps_ok(fps: float) -> bool:
+    from mimicry.analysis.offline import MIN_TRUSTED_FPS  # noqa: PLC0415 (offline imports us)
+
+    return bool(not np.isfinite(fps) or fps >= MIN_TRUSTED_FPS)

@@ -58,7 +58,12 @@ def plain_summary(result) -> str:
     n = len(result.trials)
     n_valid = result.n_valid
     face = result.face_frames_pct
-    face_s = f"Your face was tracked in {face:.0f}% of frames; " if np.isfinite(face) else ""
+    n_frames = getattr(result, "n_frames", 0)
+    fps = getattr(result, "tracked_fps", float("nan"))
+    rate = f", about {fps:.0f} a second" if np.isfinite(fps) else ""
+    face_s = (f"Your face was found in {face:.0f}% of the {n_frames:,} frames tracked{rate}; "
+              if np.isfinite(face) and n_frames else
+              f"Your face was tracked in {face:.0f}% of frames; " if np.isfinite(face) else "")
     lines.append(f"{face_s}{n_valid} of {_plural(n, 'trial')} could be used.")
     bad = [r for r in result.trials if not r.valid]
     for r in bad[:3]:

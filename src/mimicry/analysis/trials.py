@@ -11,8 +11,12 @@ pre-stimulus baseline (the median of the face frames in
 * **latency**: the first time after onset at which ``x`` exceeds
   ``threshold_sd`` robust SDs of the *calibration* baseline (so one noisy
   pre-window cannot inflate the threshold) and stays above it for
-  ``min_duration_s``; NaN when it never does. A trial "responded" on a channel
-  when its latency is finite ("you smiled back" = smile responded on a happy trial).
+  ``min_duration_s``; NaN when it never does. Only a rise counts: the run must
+  start after a face frame below the threshold and at least ``min_latency_s``
+  after onset (no face reacts faster), so a face already above the threshold
+  at onset (carry-over from the previous trial, or noise) has not responded. A
+  trial "responded" on a channel when its latency is finite ("you smiled
+  back" = smile responded on a happy trial).
 
 Frames without a face are left out. A trial whose response window has too few
 face frames, or that the session ended before, is marked invalid with a reason,
@@ -161,6 +165,40 @@ def first_run_starts(tt: np.ndarray, above: np.ndarray, min_duration_s: float,
     return out
 
 
+def rises_only(tt: np.ndarray, above: np.ndarray, earliest_s: float) -> np.ndarray:
+    """``above`` without the runs that are not a rise seen from ``earliest_s`` on.
+
+    A run (consecutive True rows, per column) is kept only when a False row
+    comes before it and it starts at or after ``earliest_s``. A run already
+    going at the first row, or one that began too early, is cleared whole,
+    so its later part cannot pass for a response.
+
+    Parameters
+    ----------
+    tt : ndarray, shape (m,)
+        Row times, seconds, increasing.
+    above : ndarray, shape (m, k), bool
+    earliest_s : float
+        The earliest start time of a kept run, seconds.
+
+    Returns
+    -------
+    ndarray, shape (m, k), bool
+    """
+    m = above.shape[0]
+    if m == 0 or not above.any():
+        return above
+    before = np.zeros_like(above)
+    before[1:] = above[:-1]
+    starts = above & ~before
+    bad = starts & ((tt < earliest_s - 1e-9)[:, None] | (np.arange(m) == 0)[:, None])
+    rows = np.arange(m)[:, None]
+    # For every row, the row where its run started (the latest start so far).
+    run_start = np.maximum.accumulate(np.where(starts, rows, 0), axis=0)
+    cleared = above & np.take_along_axis(bad, run_start, axis=0)
+    return above & ~cleared
+
+
 def _median(x: np.ndarray) -> np.ndarray:
     """Column medians ignoring NaN (fast path when there is none)."""
     if np.isfinite(x).all():
@@ -280,12 +318,14 @@ def trial_response(
         key = np.where(np.isfinite(key), key, -np.inf)
     peak = x_win[key.argmax(axis=0), np.arange(x_win.shape[1])]
 
-    # Latency: from onset (a fast responder may start before response_start_s).
+    # Latency: from onset (a fast responder may start before response_start_s),
+    # counting only a rise that begins min_latency_s or more after it.
     in_lat = (t >= trial.onset_s) & (t < w1) & face
     tt = t[in_lat]
     x_lat = values[in_lat] - pre
     thr = config.threshold_sd * baseline.robust_sd
     above = np.where(d == 0, np.abs(x_lat), d * x_lat) > thr
+    above = rises_only(tt, above, trial.onset_s + config.min_latency_s)
     latency = first_run_starts(tt, above, config.min_duration_s, config.max_gap_s) - trial.onset_s
     return TrialResult(trial.trial, trial.condition, trial.stimulus_id, trial.onset_s,
                        trial.offset_s, True, "", pct, n_rows, n_face, source, pre,

@@ -107,18 +107,64 @@ def curves_png(curves, unit: str = "trials", title_suffix: str = "") -> bytes:
     return png_bytes(fig)
 
 
+def can_reach_alpha(p_floor: float, alpha: float = 0.05) -> bool:
+    """Whether a session's permutation test can give ``p < alpha`` at all.
+
+    Parameters
+    ----------
+    p_floor : float
+        The smallest p the relabellings allow (``1 / n_relabellings``); NaN
+        when unknown.
+    alpha : float
+
+    Returns
+    -------
+    bool
+        False only when ``p_floor`` is known and ``>= alpha``.
+    """
+    return not (np.isfinite(p_floor) and p_floor >= alpha)
+
+
+def unreachable_note(p_floor: float, alpha: float = 0.05) -> str:
+    """The note shown when a session cannot reach ``p < alpha`` (its ``p_floor >= alpha``)."""
+    return f"this session cannot reach p < {alpha:g}: smallest p = {p_floor:.2f}"
+
+
 def xcorr_png(lags_s, r, band_low, band_high, peak_lag_s: float, peak_r: float,
-              max_threshold: float = float("nan")) -> bytes:
-    """Cross-correlogram: r at each lag, the relabelling band and the peak."""
+              max_threshold: float = float("nan"), p_floor: float = float("nan"),
+              alpha: float = 0.05) -> bytes:
+    """Cross-correlogram: r at each lag, the relabelling band and the peak.
+
+    Parameters
+    ----------
+    lags_s, r : array_like
+        Lags (s) and the correlation at each.
+    band_low, band_high : array_like
+        95% band of the relabelled correlations, per lag.
+    peak_lag_s, peak_r : float
+        The peak (marked and labelled).
+    max_threshold : float
+        The peak ``|r|`` needed for ``p < alpha`` at any lag (drawn as a dotted line).
+    p_floor : float
+        Smallest p the relabellings allow. When it is ``>= alpha`` no peak can
+        reach ``p < alpha``: the threshold line is left out and a note says so.
+    alpha : float
+        Significance level.
+    """
     fig, (ax,) = _figure(7.6, 3.7)
     lags_s, r = np.asarray(lags_s, float), np.asarray(r, float)
     lo, hi = np.asarray(band_low, float), np.asarray(band_high, float)
     if lo.size == lags_s.size and np.isfinite(lo).any():
         ax.fill_between(lags_s, lo, hi, color="#BDBDB8", alpha=0.6, lw=0,
                         label="95% of shuffled sessions (surrogates)")
-    if np.isfinite(max_threshold):
+    if not can_reach_alpha(p_floor, alpha):
+        ax.text(0.01, 0.98, unreachable_note(p_floor, alpha), transform=ax.transAxes,
+                ha="left", va="top", fontsize=9.5, color=TEXT, fontweight="bold",
+                bbox={"boxstyle": "round,pad=0.3", "facecolor": "#FFF1CC",
+                      "edgecolor": "#E0B84C"})
+    elif np.isfinite(max_threshold):
         ax.axhline(max_threshold, color=MUTED, lw=1, ls=":",
-                   label="peak needed for p < 0.05 (any lag)")
+                   label=f"peak needed for p < {alpha:g} (any lag)")
     ax.axhline(0.0, color="#888888", lw=1)
     ax.plot(lags_s, r, color=ACCENT, lw=2.4, label="your face vs the stimulus")
     if np.isfinite(peak_lag_s) and np.isfinite(peak_r):

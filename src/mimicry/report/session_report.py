@@ -236,13 +236,7 @@ def session_report_html(analysis: SessionAnalysis, figures: dict[str, bytes], qu
             "the orange line rising in the smile panel and the blue one in the sad-brow panel."),
         xcorr=H.figure(
             figures["xcorr"], "Cross-correlogram of the stimulus and the face",
-            f"The correlation between the stimulus (+ happy, − sad) and the face's valence "
-            f"(smile minus sad brow), with the face shifted by each lag. The peak is at "
-            f"{fmt(xc.peak_lag_s)} s (r = {fmt(xc.peak_r, '+.2f')}; p = "
-            f"{fmt_p(xc.p_value)} for a face that follows, smallest possible "
-            f"{fmt_p(xc.p_floor)}); the delay is given only when p < {res.config.alpha:g}. "
-            f"The grey band holds 95% of the correlations for trial orders the protocol could "
-            f"have drawn instead: a curve inside it is what chance gives.", cls="half"),
+            _xcorr_caption(xc, res.config.alpha), cls="half"),
         trials=H.figure(
             figures["trials"], "Mean response of each trial",
             "One dot per usable trial: its mean response from 0.5 s after onset to 0.5 s after "
@@ -253,6 +247,32 @@ def session_report_html(analysis: SessionAnalysis, figures: dict[str, bytes], qu
         footer=(f"Made by mimicry {__version__} (analysis version {_analysis_version()}) from "
                 f"{session.path}. Numbers only: this report holds no image of the face. "
                 f"What every number means: docs/analysis.md."))
+
+
+def _xcorr_caption(xc, alpha: float) -> str:
+    """The cross-correlogram's caption; says so when the session cannot reach ``p < alpha``.
+
+    Parameters
+    ----------
+    xc : mimicry.analysis.xcorr.XcorrResult
+    alpha : float
+    """
+    from mimicry.report.plots import can_reach_alpha  # noqa: PLC0415
+
+    text = (f"The correlation between the stimulus (+ happy, − sad) and the face's valence "
+            f"(smile minus sad brow), with the face shifted by each lag. The peak is at "
+            f"{fmt(xc.peak_lag_s)} s (r = {fmt(xc.peak_r, '+.2f')}; p = "
+            f"{fmt_p(xc.p_value)} for a face that follows, smallest possible "
+            f"{fmt_p(xc.p_floor)}); the delay is given only when p < {alpha:g}. ")
+    if can_reach_alpha(xc.p_floor, alpha):
+        text += ("The dotted line is the peak needed for p < "
+                 f"{alpha:g} at any lag. ")
+    else:
+        text += (f"This session cannot reach p < {alpha:g}: smallest p = {xc.p_floor:.2f} "
+                 f"(too few possible trial orders), so no peak, however high, is a finding "
+                 f"here and no threshold line is drawn. ")
+    return text + ("The grey band holds 95% of the correlations for trial orders the protocol "
+                   "could have drawn instead: a curve inside it is what chance gives.")
 
 
 def _analysis_version() -> str:
@@ -271,7 +291,8 @@ def draw_session_figures(analysis: SessionAnalysis, curves) -> dict[str, bytes]:
     if curves is not None:
         figs["curves"] = plots.curves_png(curves)
     figs["xcorr"] = plots.xcorr_png(xc.lags_s, xc.r, xc.band_low, xc.band_high, xc.peak_lag_s,
-                                    xc.peak_r, xc.max_threshold)
+                                    xc.peak_r, xc.max_threshold, p_floor=xc.p_floor,
+                                    alpha=analysis.result.config.alpha)
     figs["trials"] = plots.trials_png(trial_rows(analysis.result))
     return figs
 

@@ -279,6 +279,10 @@ class LiveRunner:
                     self.log(StimulusEvent(t=t, event="face_lost",
                                            detail=format_detail({"face_id": i})))
 
+    def _stopped_status(self) -> str:
+        """A run without a planned end (free run, two people) ends when it is stopped: complete."""
+        return "complete" if self.duration_s is None else "stopped"
+
     def run(self) -> RunResult:
         """Run until the schedule ends, the source ends, a stop request, Ctrl-C or camera loss."""
         status, ended_by = "complete", "protocol"
@@ -309,9 +313,9 @@ class LiveRunner:
                     if cb is not None:
                         cb(frame, obs)
             else:
-                status, ended_by = "stopped", "stop"
+                status, ended_by = self._stopped_status(), "stop"
         except KeyboardInterrupt:
-            status, ended_by = "stopped", "stop"
+            status, ended_by = self._stopped_status(), "stop"
         end_t = self.t
         self.log(StimulusEvent(t=end_t, event="session_end", detail=format_detail(
             {"status": status, "ended_by": ended_by})))
