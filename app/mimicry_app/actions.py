@@ -41,7 +41,11 @@ def build_session_actions(window) -> None:
                               tip="Full screen (F)")
     window.act_classroom = _action(window, "Classroom mode", None, window.toggle_classroom,
                                    checkable=True,
-                                   tip="Stimulus on the projector, big text")
+                                   tip="Stimulus on the projector; on one screen, large text")
+    window.act_large_text = _action(window, "Large text", "T", window.toggle_large_text,
+                                    checkable=True,
+                                    tip="Projector-sized text everywhere, readable from the "
+                                        "back of a room (T)")
     window.act_conditions = {}
     for key, cond in KEY_CONDITIONS.items():
         a = _action(window, f"{cond.capitalize()} ({key})", key,
@@ -52,7 +56,7 @@ def build_session_actions(window) -> None:
     bar.setMovable(False)
     bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
     for a in (window.act_start, window.act_stop, window.act_marker, window.act_full,
-              window.act_classroom):
+              window.act_classroom, window.act_large_text):
         bar.addAction(a)
     bar.addSeparator()
     for cond, a in window.act_conditions.items():
@@ -72,3 +76,26 @@ def build_status_bar(window) -> None:
     window.lbl_source = QLabel("")
     for lab in (window.lbl_source, window.lbl_frames, window.lbl_dropped, window.lbl_fps):
         sb.addPermanentWidget(lab)
+
+
+def update_actions(window) -> None:
+    """Enable, name and show the actions for the window's state; the title says who and what."""
+    s = window.state
+    in_session = s in ("starting", "running", "paused")
+    window.act_start.setText("\N{BLACK RIGHT-POINTING TRIANGLE}  Continue" if s == "paused" else
+                             "\N{HEAVY VERTICAL BAR}\N{HEAVY VERTICAL BAR}  Pause" if s == "running"
+                             else "\N{BLACK RIGHT-POINTING TRIANGLE}  Start")
+    window.act_start.setEnabled(s in ("setup", "running", "paused"))
+    window.act_stop.setEnabled(in_session)
+    window.act_marker.setEnabled(s == "running")
+    free = (window.plan is not None and window.plan.free_run and window.plan.demo_mode is None
+            and in_session)
+    for a in window.act_conditions.values():
+        a.setVisible(bool(free))
+        a.setEnabled(s == "running")
+    title = "Mimicry"
+    if window.plan is not None and in_session:
+        title += f" \N{EM DASH} {window.plan.request.participant} ({window.plan.protocol_label})"
+        if window.plan.request.source == "demo":
+            title += " \N{EM DASH} DEMO"
+    window.setWindowTitle(title)

@@ -84,6 +84,10 @@ class SessionOutcome:
     last_reading : MeterReading or None
     stimulus_set : Path or None
         The stimulus set a teacher-as-stimulus capture saved.
+    summary : dict or None
+        The session's ``summary.json`` (None when not analysed).
+    activity : str or None
+        The classroom activity (``yawn``, ``no_smile``, ``dyad``, ``capture``) or None.
     """
 
     status: str
@@ -95,6 +99,8 @@ class SessionOutcome:
     problem: str = ""
     last_reading: object = None
     stimulus_set: Path | None = None
+    summary: dict | None = None
+    activity: str | None = None
 
 
 #: Plot sample columns: t, smile, brow_raise_inner, frown (NaN without a face).

@@ -23,7 +23,7 @@ class CameraView(QWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.setMinimumSize(320, 240)
+        self.setMinimumSize(240, 160)
         self._image: QImage | None = None
         self._array: np.ndarray | None = None  # keeps the QImage's memory alive
         self._landmarks: np.ndarray | None = None
@@ -79,7 +79,7 @@ class CameraView(QWidget):
 
     def _pill(self, p: QPainter, x: float, y: float, text: str, bg: str, fg: str = "#FFFFFF"):
         f = QFont(self.font())
-        f.setPointSize(theme.HEADING_PT - 2)
+        f.setPointSize(theme.pt(theme.HEADING_PT - 2))
         f.setBold(True)
         p.setFont(f)
         fm = p.fontMetrics()
@@ -114,7 +114,7 @@ class CameraView(QWidget):
         if self.demo:
             # Across the whole view, wrapped if narrow: nobody may miss it.
             f = QFont(self.font())
-            f.setPointSize(theme.BASE_FONT_PT + 2)
+            f.setPointSize(theme.pt(theme.BASE_FONT_PT + 2))
             f.setBold(True)
             p.setFont(f)
             flags = int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)

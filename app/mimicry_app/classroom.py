@@ -54,11 +54,19 @@ class ClassroomController(QObject):
         return self.projector is not None
 
     def set_enabled(self, enabled: bool) -> None:
+        """On or off, from the toolbar or the setup page's checkbox (both show it)."""
         self.enabled = bool(enabled)
         if self.enabled:
             self._open_projector()
         else:
             self._close_projector()
+        win = self.main_window
+        for w in (getattr(win, "act_classroom", None), getattr(getattr(win, "setup", None),
+                                                            "classroom", None)):
+            if w is not None and w.isChecked() != self.enabled:
+                w.blockSignals(True)
+                w.setChecked(self.enabled)
+                w.blockSignals(False)
         self.changed.emit(self.enabled, self.projecting)
 
     def _open_projector(self) -> None:

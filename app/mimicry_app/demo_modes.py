@@ -17,8 +17,7 @@ from . import theme
 
 def _label(pt: int, bold: bool = False, colour: str = theme.TEXT) -> QLabel:
     lab = QLabel("")
-    lab.setStyleSheet(f"font-size: {pt}pt; font-weight: {700 if bold else 400}; "
-                      f"color: {colour}; background: transparent; border: none;")
+    theme.style_label(lab, pt, bold, colour)
     lab.setWordWrap(True)
     return lab
 
@@ -55,8 +54,7 @@ class DemoPanel(QFrame):
         self.last_reading = None
         self.colour_big(theme.ACCENT)
         self.note.setObjectName("")
-        self.note.setStyleSheet(f"font-size: {theme.BASE_FONT_PT}pt; color: {theme.MUTED_TEXT}; "
-                                f"background: transparent; border: none;")
+        theme.style_label(self.note, theme.BASE_FONT_PT, colour=theme.MUTED_TEXT)
         for panel in self._panels.values():
             if panel.own_widget is not None:
                 panel.own_widget.hide()
@@ -94,5 +92,4 @@ class DemoPanel(QFrame):
         self.panel.draw(reading)
 
     def colour_big(self, colour: str) -> None:
-        self.big.setStyleSheet(f"font-size: {theme.METER_NUMBER_PT - 14}pt; font-weight: 700; "
-                               f"color: {colour}; background: transparent; border: none;")
+        theme.style_label(self.big, theme.METER_NUMBER_PT - 14, bold=True, colour=colour)

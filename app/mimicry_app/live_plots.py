@@ -46,13 +46,42 @@ def _coloured(text: str, colour: str) -> str:
 
 
 def _title(plot: pg.PlotItem, title: str) -> None:
-    plot.setTitle(title, size=f"{theme.HEADING_PT - 2}pt", color=theme.TEXT)
+    plot.mimicry_title = title
+    plot.setTitle(title, size=f"{theme.pt(theme.HEADING_PT - 2)}pt", color=theme.TEXT)
+
+
+def set_axis_label(plot: pg.PlotItem, side: str, text: str) -> None:
+    """An axis label at the app's text size (kept for :func:`restyle_plot`)."""
+    labels = getattr(plot, "mimicry_labels", {})
+    labels[side] = text
+    plot.mimicry_labels = labels
+    plot.setLabel(side, text, **{"font-size": f"{theme.pt(theme.BASE_FONT_PT)}pt"})
+
+
+def restyle_plot(plot: pg.PlotItem) -> None:
+    """Redo a plot's fonts at the current text size (after "Large text")."""
+    tick_font = QFont()
+    tick_font.setPointSize(theme.pt(theme.PLOT_TICK_PT))
+    for name in ("left", "bottom"):
+        plot.getAxis(name).setStyle(tickFont=tick_font)
+    plot.getAxis("left").setWidth(int(70 * theme.text_scale()))
+    if getattr(plot, "mimicry_title", None) is not None:
+        _title(plot, plot.mimicry_title)
+    for side, text in dict(getattr(plot, "mimicry_labels", {})).items():
+        set_axis_label(plot, side, text)
+
+
+def restyle_layout(widget: pg.GraphicsLayoutWidget) -> None:
+    """:func:`restyle_plot` on every plot of a layout widget."""
+    for item in list(widget.ci.items):
+        if isinstance(item, pg.PlotItem):
+            restyle_plot(item)
 
 
 def style_plot(plot: pg.PlotItem, title: str, y_label: str) -> None:
     """Large, readable axes for a projector."""
     tick_font = QFont()
-    tick_font.setPointSize(theme.PLOT_TICK_PT)
+    tick_font.setPointSize(theme.pt(theme.PLOT_TICK_PT))
     _title(plot, title)
     for name in ("left", "bottom"):
         ax = plot.getAxis(name)
@@ -60,8 +89,8 @@ def style_plot(plot: pg.PlotItem, title: str, y_label: str) -> None:
         ax.setStyle(tickFont=tick_font, tickTextOffset=6)
         ax.setPen(pg.mkPen("#666666"))
         ax.setTextPen(pg.mkPen(theme.TEXT))
-    plot.getAxis("left").setWidth(70)
-    plot.setLabel("left", y_label, **{"font-size": f"{theme.BASE_FONT_PT}pt"})
+    plot.getAxis("left").setWidth(int(70 * theme.text_scale()))
+    set_axis_label(plot, "left", y_label)
     plot.showGrid(x=True, y=True, alpha=0.15)
     plot.setMenuEnabled(False)
     plot.setMouseEnabled(x=False, y=False)
@@ -71,9 +100,12 @@ def style_plot(plot: pg.PlotItem, title: str, y_label: str) -> None:
 class LivePlots(pg.GraphicsLayoutWidget):
     """Stimulus expression and the viewer's smile and sad channels, live."""
 
+    def restyle(self) -> None:
+        restyle_layout(self)
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.setMinimumHeight(300)
+        self.setMinimumHeight(220)
         self.ci.layout.setSpacing(4)
         self.stim_plot = self.addPlot(row=0, col=0)
         self.face_plot = self.addPlot(row=1, col=0)
@@ -87,8 +119,7 @@ class LivePlots(pg.GraphicsLayoutWidget):
         self.face_plot.setXLink(self.stim_plot)
         self.mode = "emotion"
         self.stim_plot.getAxis("bottom").setStyle(showValues=False)
-        self.face_plot.setLabel("bottom", "seconds ago",
-                                **{"font-size": f"{theme.BASE_FONT_PT}pt"})
+        set_axis_label(self.face_plot, "bottom", "seconds ago")
         # The x axis is fixed (seconds before now) and the data scroll through it:
         # axes that never change are never redrawn, which keeps each frame cheap.
         # A little room either side so the "20" and "now" ticks are drawn.

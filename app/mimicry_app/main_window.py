@@ -20,13 +20,14 @@ from mimicry.runtime.settings import save_settings
 
 from .camera_view import DEMO_LABEL
 from .classroom import ClassroomController
-from .actions import build_session_actions, build_status_bar
+from .actions import build_session_actions, build_status_bar, update_actions
 from .controller import SessionController
 from .live_page import LivePage
 from .options import AppOptions
 from .results import ResultsPage
 from .setup_page import SetupPage
 from .stimulus_panel import StimulusView, render_size_px
+from .theme import set_large_text, text_scale
 
 class MainWindow(QMainWindow):
     """Mimicry's main window.
@@ -75,6 +76,8 @@ class MainWindow(QMainWindow):
 
         build_session_actions(self)
         build_status_bar(self)
+        # The toolbar's Classroom toggle and the setup page's checkbox are one setting.
+        self.setup.classroom.toggled.connect(self.classroom.set_enabled)
         self._fit_to_screen()
         if options.settings_problem:
             self.statusBar().showMessage(options.settings_problem, 15000)
@@ -202,6 +205,7 @@ class MainWindow(QMainWindow):
         self._end_threads()
         self.state = "setup"
         self.show_setup()
+        self.lbl_source.setText("")
         if kind == "camera":
             self.setup.show_error(message + " \N{EM DASH} the demo participant can stand in.",
                                   offer_demo=True)
@@ -336,6 +340,12 @@ class MainWindow(QMainWindow):
     def toggle_classroom(self, checked: bool) -> None:
         self.classroom.set_enabled(checked)
 
+    def toggle_large_text(self, checked: bool | None = None) -> None:
+        """Projector-sized text everywhere (T), or back to the normal size."""
+        set_large_text(self, not self.large_text if checked is None else bool(checked))
+
+    large_text = property(lambda self: text_scale() > 1.0)
+
     def _classroom_changed(self, enabled: bool, projecting: bool) -> None:
         self.live.set_projecting(projecting)
         if projecting and self.plan is not None:
@@ -345,10 +355,13 @@ class MainWindow(QMainWindow):
                                                     self.plan.free_run)
             self.classroom.projector.view.set_frame(self.live.stimulus.frame)
             self.classroom.projector.view.set_paused(self.state == "paused")
+        if enabled and not projecting and not self.large_text:
+            self.toggle_large_text(True)  # one screen for everyone: make it readable
         if enabled:
             self.statusBar().showMessage(
                 "Classroom mode: the faces are on the projector" if projecting else
-                "Classroom mode: no second screen found, the faces stay in this window", 6000)
+                "Classroom mode: no second screen found, the faces stay in this window, "
+                "with large text (T toggles it)", 6000)
         self._update_hints()
 
     def _update_hints(self) -> None:
@@ -358,29 +371,13 @@ class MainWindow(QMainWindow):
         self.live.hints.setVisible(show)
 
     def _update_actions(self) -> None:
-        s = self.state
-        in_session = s in ("starting", "running", "paused")
-        self.act_start.setText("\N{BLACK RIGHT-POINTING TRIANGLE}  Continue" if s == "paused" else
-                               "\N{HEAVY VERTICAL BAR}\N{HEAVY VERTICAL BAR}  Pause" if s == "running" else
-                               "\N{BLACK RIGHT-POINTING TRIANGLE}  Start")
-        self.act_start.setEnabled(s in ("setup", "running", "paused"))
-        self.act_stop.setEnabled(in_session)
-        self.act_marker.setEnabled(s == "running")
-        free = (self.plan is not None and self.plan.free_run and self.plan.demo_mode is None
-                and in_session)
-        for a in self.act_conditions.values():
-            a.setVisible(bool(free))
-            a.setEnabled(s == "running")
-        title = "Mimicry"
-        if self.plan is not None and in_session:
-            title += f" \N{EM DASH} {self.plan.request.participant} ({self.plan.protocol_label})"
-            if self.plan.request.source == "demo":
-                title += " \N{EM DASH} DEMO"
-        self.setWindowTitle(title)
+        update_actions(self)
 
     def show_setup(self) -> None:
         if self.state in ("results", "setup"):
             self.state = "setup"
+        for lab in (self.lbl_frames, self.lbl_dropped, self.lbl_fps, self.lbl_source):
+            lab.setText("")  # the last session's counts belong to its results
         self.stack.setCurrentWidget(self.setup)
         self.setup.participant.setFocus()
         self.setup.participant.selectAll()

@@ -14,10 +14,8 @@ import html
 import sys
 import traceback
 
-import numpy as np
-import pyqtgraph as pg
 from PyQt6.QtCore import Qt, QThread, QUrl, pyqtSignal
-from PyQt6.QtGui import QDesktopServices
+from PyQt6.QtGui import QDesktopServices, QGuiApplication
 from PyQt6.QtWidgets import (QButtonGroup, QFrame, QHBoxLayout, QLabel, QPushButton,
                              QScrollArea, QVBoxLayout, QWidget)
 
@@ -25,7 +23,8 @@ from mimicry.report.self_rating import (SELF_RATING_ENDS, SELF_RATING_MAX, SELF_
                                         SELF_RATING_QUESTION)
 
 from . import theme
-from .live_plots import _brush, _pen, style_plot
+from .curves import ResponseCurvesPlot, curves_key, has_trials, summary_html
+from .verdict import VerdictCard
 
 STATUS_WORDS = {
     "complete": "",
@@ -33,87 +32,8 @@ STATUS_WORDS = {
     "camera_lost": "The camera stopped delivering frames; everything before was saved.",
     "failed": "The session did not finish normally.",
 }
-#: Smallest y range of the response curves (channel units, 0-1 scores).
-MIN_Y_SPAN = 0.2
-CURVE_TITLES = {"smile": "Smile", "sad_composite": "Sad brow (inner brow + frown)"}
-
-
-def summary_html(text: str) -> str:
-    """The analysis's plain-language summary as spaced paragraphs.
-
-    Only the layout changes: one paragraph per line, the explanations in
-    brackets in a quieter colour, indented lines (left-out trials) indented.
-    """
-    parts = []
-    for line in text.splitlines():
-        body = html.escape(line.strip())
-        if not body:
-            continue
-        if line.startswith("  "):
-            parts.append(f"<p style='margin:0 0 6px 24px'>{body}</p>")
-        elif body.startswith("("):
-            parts.append(f"<p style='margin:0 0 12px 0; color:{theme.MUTED_TEXT}; "
-                         f"font-size:{theme.BASE_FONT_PT}pt'>{body}</p>")
-        else:
-            parts.append(f"<p style='margin:0 0 12px 0'>{body}</p>")
-    return "".join(parts)
-
-
-def curves_key(curves) -> str:
-    """The colour key of the response curves (rich text)."""
-    if curves is None:
-        return ""
-    words = [f"<span style='color:{theme.condition_colour(c)}; font-weight:700'>{c} faces "
-             f"({curves.n_trials.get(c, 0)})</span>" for c in ("happy", "sad", "neutral")
-             if curves.n_trials.get(c)]
-    return (" \N{MIDDLE DOT} ".join(words)
-            + " \N{MIDDLE DOT} grey band: the face showing its expression")
-
-
-def has_trials(curves) -> bool:
-    """Whether ``curves`` (a ResponseCurves or None) averages any happy, sad or neutral trial."""
-    return curves is not None and any(curves.n_trials.get(c, 0) > 0
-                                      for c in ("happy", "sad", "neutral"))
-
-
-class ResponseCurvesPlot(pg.GraphicsLayoutWidget):
-    """Trial-averaged response per condition, one plot per channel."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.setMinimumHeight(280)
-        self.plots = {}
-        for col, ch in enumerate(CURVE_TITLES):
-            p = self.addPlot(row=0, col=col)
-            style_plot(p, CURVE_TITLES[ch], "change from just before")
-            p.setLabel("bottom", "seconds after the face began to change",
-                       **{"font-size": f"{theme.BASE_FONT_PT}pt"})
-            self.plots[ch] = p
-
-    def show_curves(self, curves) -> None:
-        for p in self.plots.values():
-            p.clear()
-        if curves is None:
-            return
-        for ch, p in self.plots.items():
-            shade = pg.LinearRegionItem((0.0, curves.stimulus_s + curves.morph_s), movable=False,
-                                        brush=_brush("#BBBBBB", 60), pen=pg.mkPen(None))
-            shade.setZValue(-10)
-            p.addItem(shade)
-            p.addLine(y=0, pen=pg.mkPen("#888888", width=1))
-            for cond in ("happy", "sad", "neutral"):
-                y = curves.mean.get((cond, ch))
-                if y is None or not np.isfinite(y).any():
-                    continue
-                p.plot(curves.t_s, y, pen=_pen(theme.condition_colour(cond), 4), connect="finite")
-            # At least MIN_Y_SPAN tall: a flat response stays flat instead of
-            # being stretched until its noise looks like a reaction.
-            ys = [v for cond in ("happy", "sad", "neutral")
-                  for v in np.asarray(curves.mean.get((cond, ch), []), float).tolist()
-                  if np.isfinite(v)]
-            lo, hi = (min(ys), max(ys)) if ys else (0.0, MIN_Y_SPAN)
-            lo, hi = min(lo, -0.1 * MIN_Y_SPAN), max(hi, 0.9 * MIN_Y_SPAN)
-            p.setYRange(lo, hi, padding=0.05)
+#: Activities whose result has no self-rating question (nobody watched faces to mimic).
+NO_RATING = ("capture", "dyad")
 
 
 class ReportWriter(QThread):
@@ -170,6 +90,9 @@ class ResultsPage(QWidget):
         self.status.hide()
         outer.addWidget(self.status)
 
+        self.verdict = VerdictCard()
+        self.verdict.hide()
+        outer.addWidget(self.verdict)
         body = QHBoxLayout()
         card = QFrame()
         card.setObjectName("card")
@@ -180,8 +103,7 @@ class ResultsPage(QWidget):
         self.summary = QLabel("")
         self.summary.setWordWrap(True)
         self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.summary.setStyleSheet(f"font-size: {theme.BASE_FONT_PT + 2}pt; background: transparent;"
-                                   f"border: none;")
+        theme.style_label(self.summary, theme.BASE_FONT_PT + 2)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -204,9 +126,19 @@ class ResultsPage(QWidget):
         self.curves_panel.setLayout(right)
         right.setContentsMargins(0, 0, 0, 0)
         body.addWidget(self.curves_panel, 3)
+        # An activity's own picture (yawn counts, two faces' timing) in place of the curves.
+        self.picture_panel = QVBoxLayout()
+        self.picture_box = QWidget()
+        self.picture_box.setLayout(self.picture_panel)
+        self.picture_panel.setContentsMargins(0, 0, 0, 0)
+        self.picture_box.hide()
+        self.picture = None
+        body.addWidget(self.picture_box, 3)
         outer.addLayout(body, 1)
 
-        rating = QHBoxLayout()
+        self.rating_row = QWidget()
+        rating = QHBoxLayout(self.rating_row)
+        rating.setContentsMargins(0, 0, 0, 0)
         self.rating_question = QLabel(f"<b>{html.escape(SELF_RATING_QUESTION)}</b> (optional)")
         rating.addWidget(self.rating_question)
         rating.addWidget(QLabel(SELF_RATING_ENDS[0]))
@@ -226,7 +158,7 @@ class ResultsPage(QWidget):
         self.rating_status.setStyleSheet(f"color: {theme.MUTED_TEXT};")
         rating.addWidget(self.rating_status, 1)
         self.rating_group.idClicked.connect(self.save_rating)
-        outer.addLayout(rating)
+        outer.addWidget(self.rating_row)
 
         foot = QHBoxLayout()
         self.saved = QLabel("")
@@ -241,7 +173,13 @@ class ResultsPage(QWidget):
                                       "curves, every trial, data quality) and open it")
         self.report_button.clicked.connect(self.open_report)
         foot.addWidget(self.report_button)
+        self.copy_button = QPushButton("Copy the report’s path")
+        self.copy_button.clicked.connect(self.copy_report_path)
+        self.copy_button.hide()
+        foot.addWidget(self.copy_button)
+        self.report_path = None
         self._report_writer = None
+        self._summary_text = ""
         self.new_button = QPushButton("New session")
         self.new_button.setObjectName("primary")
         self.new_button.clicked.connect(self.new_session)
@@ -258,6 +196,10 @@ class ResultsPage(QWidget):
         self._reset_rating(False)
         self.curves.show_curves(None)
         self.curves_key.setText("")
+        self.verdict.hide()
+        self._set_picture(None)
+        self.report_path = None
+        self.copy_button.hide()
 
     def show_outcome(self, outcome, participant: str) -> None:
         """Show a :class:`~mimicry_app.bridge.SessionOutcome`."""
@@ -265,6 +207,11 @@ class ResultsPage(QWidget):
         notes = [STATUS_WORDS.get(outcome.status, "")]
         if outcome.problem:
             notes.append(outcome.problem)
+        summary = outcome.summary or {}
+        if summary and summary.get("tracked_fps_ok") is False:
+            from mimicry.analysis.frame_rate import slow_tracking_note  # noqa: PLC0415
+
+            notes.append(slow_tracking_note(float(summary["tracked_fps"])))
         notes = [n for n in notes if n]
         self.status.setText("\n".join(notes))
         self.status.setVisible(bool(notes))
@@ -274,11 +221,21 @@ class ResultsPage(QWidget):
             text = (f"Smile at happy minus sad faces {r.index_text} after {r.n_trials} faces. "
                     f"{r.chance_text}\n"
                     f"(Recording was off, so this is the live estimate only.)")
+        self._summary_text = text
         self.summary.setText(summary_html(text) if text else
                              "No trial was completed, so there is nothing to summarise.")
+        activity = getattr(outcome, "activity", None)
+        self.verdict.setVisible(activity is None and self.verdict.show_summary(summary))
         self.curves.show_curves(outcome.curves)
-        self.curves_key.setText(curves_key(outcome.curves))
-        self.curves_panel.setVisible(has_trials(outcome.curves))
+        self.curves_key.setText(curves_key(outcome.curves, summary.get("n_valid_by_condition")))
+        from .result_pictures import picture_for  # noqa: PLC0415
+
+        picture = picture_for(summary) if summary else None
+        self._set_picture(picture)
+        self.curves_panel.setVisible(picture is None and has_trials(outcome.curves))
+        self.rating_row.setVisible(activity not in NO_RATING)
+        self.report_path = None
+        self.copy_button.hide()
         self.folder = outcome.folder
         if outcome.folder is not None:
             self.saved.setText(f"Saved to <b>{outcome.folder}</b><br>"
@@ -289,6 +246,25 @@ class ResultsPage(QWidget):
         self.open_button.setEnabled(outcome.folder is not None)
         self.report_button.setEnabled(outcome.folder is not None and bool(outcome.summary_text))
         self._reset_rating(outcome.folder is not None)
+
+    def _set_picture(self, widget) -> None:
+        if self.picture is not None:
+            self.picture_panel.removeWidget(self.picture)
+            self.picture.deleteLater()
+        self.picture = widget
+        if widget is not None:
+            self.picture_panel.addWidget(widget)
+        self.picture_box.setVisible(widget is not None)
+
+    def restyle(self) -> None:
+        """Redraw the summary at the current text size."""
+        if self._summary_text:
+            self.summary.setText(summary_html(self._summary_text))
+
+    def copy_report_path(self) -> None:
+        if self.report_path is not None:
+            QGuiApplication.clipboard().setText(str(self.report_path))
+            self.copy_button.setText("Copied")
 
     def open_folder(self) -> None:
         if self.folder is not None:
@@ -310,7 +286,15 @@ class ResultsPage(QWidget):
         self.report_button.setText("Open report")
         self.report_button.setEnabled(self.folder is not None)
         if writer.path is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(writer.path)))
+            self.report_path = writer.path
+            opened = QDesktopServices.openUrl(QUrl.fromLocalFile(str(writer.path)))
+            self.status.setText(
+                f"The report is written: {writer.path}" + (
+                    "" if opened else " — no web browser opened it here: open this "
+                    "file in one (the button beside copies its path)."))
+            self.status.show()
+            self.copy_button.setText("Copy the report’s path")
+            self.copy_button.show()
         else:
             self.status.setText(f"The report could not be written: {writer.problem}")
             self.status.show()

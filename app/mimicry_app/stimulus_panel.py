@@ -162,7 +162,7 @@ class StimulusView(QWidget):
     def __init__(self, operator: bool = True, parent=None) -> None:
         super().__init__(parent)
         self.operator = operator
-        self.setMinimumSize(320, 320)
+        self.setMinimumSize(240, 240)
         self.frame: StimulusFrame | None = None
         self.background = QColor("#808080")
         self.face_scale = 0.8
@@ -223,14 +223,14 @@ class StimulusView(QWidget):
         w, h = self.width(), self.height()
         f = self.frame
         if f is None:
-            self._text(p, QRectF(0, 0, w, h), self.idle_text, theme.HEADING_PT)
+            self._text(p, QRectF(0, 0, w, h), self.idle_text, theme.pt(theme.HEADING_PT))
             p.end()
             return
         side = min(w, h) * self.face_scale
         target = QRectF((w - side) / 2, (h - side) / 2, side, side)
         p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         p.drawImage(target, f.image)
-        big = max(theme.HEADING_PT, int(min(w, h) / 30))
+        big = max(theme.pt(theme.HEADING_PT), int(min(w, h) / 30))
         if f.kind == "calibration":
             n = math.ceil(f.calibration_left_s)
             ink = self._ink()

@@ -128,21 +128,18 @@ class SessionWorker(QThread):
                                         fps=DEMO_DYAD_FPS)
             return self._demo
         if kind == "demo":
-            from mimicry.activities.no_smile.analysis import DEMO_GAIN  # noqa: PLC0415
-            from mimicry.simulate.live_demo import DemoParticipantSource  # noqa: PLC0415
+            from mimicry.simulate.live_demo import demo_for_session  # noqa: PLC0415
 
-            # Trying not to smile, the demo participant damps its mimicry (it still leaks).
-            gain = DEMO_GAIN if self.plan.demo_mode == "no_smile" else None
-            src = DemoParticipantSource(realtime=True, size_px=DEMO_SIZE_PX,
-                                        **({"gain": gain} if gain is not None else {}))
+            prompts = None
             if self.plan.capture is not None:  # the demo plays the volunteer
                 from mimicry.activities.capture.capture import prompt_trials  # noqa: PLC0415
 
-                src.set_trials(prompt_trials(self.plan.capture))
-            if self.plan.schedule is not None:
-                src.watch(self.plan.schedule)  # it watches the protocol too
-            self._demo = src
-            return src
+                prompts = prompt_trials(self.plan.capture)
+            # The same demo participant as 'mimicry record --source demo': it watches
+            # the protocol, damped in the try-not-to-smile game.
+            self._demo = demo_for_session(self.plan.schedule, activity=self.plan.demo_mode,
+                                          prompts=prompts, realtime=True, size_px=DEMO_SIZE_PX)
+            return self._demo
         if kind == "camera":
             from mimicry.core.native import native_logs_silenced  # noqa: PLC0415
 
@@ -249,7 +246,20 @@ class SessionWorker(QThread):
         bridge.session_finished.emit(SessionOutcome(
             status=outcome_status, folder=folder, n_frames=n_frames, dropped=session.dropped,
             summary_text=text, curves=curves, problem=problem, stimulus_set=stimulus_set,
-            last_reading=analysis.last_reading))
+            last_reading=analysis.last_reading, summary=_read_summary(folder),
+            activity=plan.demo_mode))
+
+
+def _read_summary(folder) -> dict | None:
+    """The session's summary.json, or None (not analysed, or unreadable)."""
+    import json  # noqa: PLC0415
+
+    if folder is None:
+        return None
+    try:
+        return json.loads((Path(folder) / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 # --------------------------------------------------------------------------- camera probe

@@ -87,7 +87,8 @@ def main() -> int:
 
         for name, s, cracked in (("Ana", 12.4, True), ("Ben", 31.9, True), ("Chloe", 6.2, True),
                                  ("Dev", 46.4, False)):  # classmates who played before
-            lb.add_entry(lb.Entry(name, s, cracked, "2026-03-02", f"/earlier/{name}"))
+            lb.add_entry(lb.Entry(name, s, cracked, "2026-03-02", f"/earlier/{name}"),
+                         lb.leaderboard_path(tmp / "sessions"))
         win.setup.set_protocol("no_smile")
         win.setup.participant.setText("Sam")
         win.setup.request_start()

@@ -11,6 +11,7 @@ import json
 
 import numpy as np
 import pytest
+from PyQt6.QtCore import Qt
 
 pytestmark = pytest.mark.slow
 
@@ -119,6 +120,11 @@ def test_two_people_mode(make_window, qtbot, dyad_video, tmp_path, read_csv):
     outcome = w.last_outcome
     assert "The left person led" in w.results.summary.text()
     assert not w.results.curves_panel.isVisible()  # no faces were shown: no empty plots
+    # A picture instead: the two faces' correlation over lags; no self-rating question.
+    from mimicry_app.result_pictures import DyadResultPlot
+
+    assert isinstance(w.results.picture, DyadResultPlot) and w.results.picture_box.isVisible()
+    assert not w.results.rating_row.isVisible()
     folder = outcome.folder
     meta = json.loads((folder / "session.json").read_text())
     assert meta["protocol"] == DYAD and meta["faces"] == 2
@@ -144,8 +150,11 @@ def test_two_people_with_the_demo_pair(make_window, qtbot, tmp_path):
     # out on the worker thread) reaches the panel once its test has half a minute of data.
     qtbot.waitUntil(lambda: w.live.demo.last_reading is not None
                     and np.isfinite(w.live.demo.last_reading.r), timeout=90000)
-    w.stop_session()
+    # Esc ends the two-person mode, as the docs say: the normal end, no warning.
+    qtbot.keyClick(w, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: w.state == "results", timeout=30000)
+    assert w.last_outcome.status == "complete"
+    assert not w.results.status.isVisible(), w.results.status.text()
 
 
 def test_yawn_mode(make_window, qtbot, yawn_video, tmp_path):
@@ -169,6 +178,11 @@ def test_yawn_mode(make_window, qtbot, yawn_video, tmp_path):
     assert (folder / "yawns.csv").is_file()
     s = json.loads((folder / "summary.json").read_text())
     assert s["analysis"] == "yawn" and s["yawn"]["yawns_after_yawn"] == 1
+    # The result is a picture too: the share of faces followed by a yawn, per kind.
+    from mimicry_app.result_pictures import YawnResultPlot
+
+    assert isinstance(w.results.picture, YawnResultPlot) and w.results.picture_box.isVisible()
+    assert not w.results.verdict.isVisible()  # the happy/sad card is not this activity's
 
 
 def test_no_smile_mode(make_window, qtbot, no_smile_video, tmp_path):
@@ -190,7 +204,8 @@ def test_no_smile_mode(make_window, qtbot, no_smile_video, tmp_path):
     g = s["no_smile"]
     assert g["cracked"] and g["faces_survived"] == 0
     assert 0.5 < g["survived_s"] < 2.0  # mimicry 0.6 s after the face began to smile
-    board = leaderboard.read_leaderboard()
+    # The class board lives beside the sessions it was played in.
+    board = leaderboard.read_leaderboard(leaderboard.board_path_for(w.last_outcome.folder))
     assert [e.name for e in board] == ["class"]
 
 
@@ -225,6 +240,8 @@ def test_teacher_as_stimulus_capture(make_window, qtbot, volunteer_video, tmp_pa
     page.set_protocol(CAPTURE)
     # Before anything is recorded, the page says that photos will be saved.
     assert "SAVES THESE 3 PHOTOS" in page.protocol_info.text()
+    # ... and the record box below it does not say the opposite.
+    assert "no images" not in page.record.text() and "photos" in page.record.text()
     page.participant.setText("Mr Drew")
     page.set_source(str(volunteer_video))
     page.out_dir.setText(str(tmp_path / "s"))
@@ -240,6 +257,7 @@ def test_teacher_as_stimulus_capture(make_window, qtbot, volunteer_video, tmp_pa
     assert folder is not None and folder.parent == tmp_path / "s" / "stimulus_sets"
     text = w.results.summary.text()
     assert "saved only because you asked" in text and str(folder) in text
+    assert not w.results.rating_row.isVisible()  # nobody watched faces: no empathy question
     s = load_stimulus_set(folder)
     assert sorted(i.condition for i in s.items) == ["happy", "neutral", "sad"]
     # Ready to use: the setup page now offers the volunteer's protocol.

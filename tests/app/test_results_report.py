@@ -80,6 +80,25 @@ def test_report_button_writes_and_opens_the_report(results_page, qtbot, tmp_path
     assert not any(b.isChecked() for b in page.rating_buttons)
 
 
+def test_report_without_a_browser_says_where_it_is(results_page, qtbot, tmp_path, monkeypatch):
+    """No browser opened the report: the page says where the file is and copies its path."""
+    from PyQt6.QtGui import QGuiApplication
+
+    folder, text = _session_folder(tmp_path / "s")
+    monkeypatch.setattr("mimicry_app.results.QDesktopServices.openUrl", lambda url: False)
+    page = results_page
+    page.show_outcome(_outcome(folder, text), "p09")
+    assert not page.copy_button.isVisible()
+    with qtbot.waitSignal(page.report_ready, timeout=60000):
+        qtbot.mouseClick(page.report_button, Qt.MouseButton.LeftButton)
+    report = str(folder / "report.html")
+    assert page.status.isVisible() and report in page.status.text()
+    assert "no web browser opened it" in page.status.text()
+    assert page.copy_button.isVisible()
+    qtbot.mouseClick(page.copy_button, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == report
+
+
 def test_report_problem_is_shown_not_raised(results_page, qtbot, tmp_path, monkeypatch):
     folder, text = _session_folder(tmp_path / "s")
     monkeypatch.setattr("mimicry_app.results.QDesktopServices.openUrl",

@@ -23,6 +23,7 @@ def test_missing_camera_offers_the_demo(make_window, qtbot, tmp_path):
         w.setup.request_start()
     assert failed.args[1] == "camera"
     assert w.stack.currentWidget() is w.setup
+    assert w.lbl_source.text() == "", "no 'Starting…' left after the camera failed"
     assert "camera 9" in w.setup.camera_banner.text().lower()
     assert w.setup.use_demo.isVisibleTo(w)
     assert not out.exists() or not list(out.iterdir()), "no empty session folder is left"

@@ -20,7 +20,7 @@ class CapturePanel(ActivityPanel):
         c.note.setText(f"\N{WARNING SIGN} Three photos of this face will be SAVED (you "
                        f"asked for it): in {where}, under stimulus_sets.")
         c.note.setObjectName("banner")  # a privacy notice: it must be seen
-        c.note.setStyleSheet(f"font-size: {theme.BASE_FONT_PT + 1}pt; color: {theme.TEXT};")
+        theme.style_label(c.note, theme.BASE_FONT_PT + 1)
 
     def draw(self, t) -> None:
         from mimicry.activities.capture.capture import phase_at  # noqa: PLC0415

@@ -24,7 +24,7 @@ class DyadPanel(ActivityPanel):
         prof.setYRange(-1, 1)
         prof.setXRange(-3, 3)
         font = QFont()
-        font.setPointSize(theme.PLOT_TICK_PT)
+        font.setPointSize(theme.pt(theme.PLOT_TICK_PT))
         for ax in ("left", "bottom"):
             prof.getAxis(ax).setTickFont(font)
         prof.setLabel("bottom", "\N{LEFTWARDS ARROW} right leads    lag (s)    "

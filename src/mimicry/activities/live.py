@@ -21,7 +21,7 @@ class ChannelObserver:
     Parameters
     ----------
     state : object
-        The activity's live class (e.g. :class:`~mimicry.activities.yawn.analysis.LiveYawns`).
+        The activity's live class (e.g. :class:`~mimicry.activities.yawn.live.LiveYawns`).
     channels : sequence of (int, str)
         ``(face slot, channel)`` fed per frame, NaN without that face.
     read : callable

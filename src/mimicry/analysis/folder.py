@@ -72,6 +72,36 @@ def write_summary_json(path: Path, summary: dict) -> None:
         raise InputError(f"{exc}; expected a writable session folder") from None
 
 
+def is_demo_session(folder: str | Path) -> bool:
+    """True when ``session.json`` of ``folder`` says its source was the demo participant.
+
+    A folder without a readable ``session.json`` (a hand-made one) is not a demo.
+    """
+    try:
+        meta = json.loads((Path(folder) / "session.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    source = meta.get("source") if isinstance(meta, dict) else None
+    return isinstance(source, dict) and source.get("kind") == "demo"
+
+
+def label_demo(folder: str | Path, text: str, summary: dict) -> str:
+    """Say whether the session was the demo participant: the one place every front end gets it.
+
+    Sets ``summary["demo"]``; for a demo session puts
+    :data:`~mimicry.analysis.summary.DEMO_LINE` first in ``text`` and in
+    ``summary["summary_text"]``. Rewrites ``folder/summary.json``; returns the text.
+    """
+    from mimicry.analysis.summary import with_demo_line  # noqa: PLC0415
+
+    demo = is_demo_session(folder)
+    summary["demo"] = demo
+    text = with_demo_line(text, demo)
+    summary["summary_text"] = with_demo_line(summary.get("summary_text") or text, demo)
+    write_summary_json(Path(folder) / "summary.json", summary)
+    return text
+
+
 def analyze_folder(folder: str | Path, config: AnalysisConfig | None = None) -> FolderAnalysis:
     """Analyse ``folder`` and write ``trials.csv`` and ``summary.json`` into it.
 

@@ -256,3 +256,23 @@ class LiveLagGate:
         keep = min(keep, self._n)
         self._x = self._x[keep - self._base:]
         self._base = keep
+
+
+def lag_gate_for(design, config, n_reference: int):
+    """The live lag test of a session drawn by ``design``: (signs, :class:`LiveLagGate`), or None.
+
+    ``signs`` has the observed order's stimulus signs in row 0 (filled in as the
+    trials come) and ``n_reference`` orders redrawn by the design below, seeded by
+    the analysis seed and the session's own seed.
+    """
+    if design is None:
+        return None
+    from mimicry.protocol.timeline import CONDITION_SIGN  # noqa: PLC0415
+
+    own = [] if design.session_seed is None else [int(design.session_seed)]
+    rng = np.random.default_rng([config.seed, *own, 0x1A6])
+    codes = design.draw(n_reference, rng)
+    sign_of = np.array([CONDITION_SIGN.get(c, 0.0) for c in design.conditions])
+    signs = np.zeros((n_reference + 1, design.n_trials))
+    signs[1:] = sign_of[codes.astype(np.int64)]
+    return signs, LiveLagGate(planned_updates=design.n_trials, config=config)

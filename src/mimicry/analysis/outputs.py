@@ -7,6 +7,7 @@ import numpy as np
 from mimicry._version import __version__
 from mimicry.core import channels as _channels
 from mimicry.analysis.config import ANALYSIS_CHANNELS, ANALYSIS_VERSION
+from mimicry.analysis.frame_rate import MIN_TRUSTED_FPS
 from mimicry.analysis.trials import responded_counts
 
 #: Channels written to trials.csv, in column order (from the channel registry).
@@ -146,6 +147,4 @@ def summary_dict(result) -> dict:
 
 
 def _fps_ok(fps: float) -> bool:
-    from mimicry.analysis.offline import MIN_TRUSTED_FPS  # noqa: PLC0415 (offline imports us)
-
     return bool(not np.isfinite(fps) or fps >= MIN_TRUSTED_FPS)

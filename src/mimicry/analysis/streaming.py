@@ -34,7 +34,7 @@ from mimicry.analysis.reference import design_from_events, reference_orders
 from mimicry.analysis.stats import CongruenceResult, conclude, congruence_test
 from mimicry.analysis.trials import (TrialResult, paused_during, responded_counts, trial_response,
                                      trial_span)
-from mimicry.analysis.live_lag import LiveLagGate
+from mimicry.analysis.live_lag import lag_gate_for
 from mimicry.analysis.xcorr_windowed import LagProfile, recent_xcorr
 
 _BRI = ANALYSIS_CHANNELS.index("brow_raise_inner")
@@ -160,7 +160,7 @@ class StreamingAnalyzer:
         self._congruence: CongruenceResult | None = None
         self._primary: ContrastResult | None = None
         self._start_events: list[StimulusEvent] = []
-        self._lag_gate: LiveLagGate | None = None
+        self._lag_gate = None  # a LiveLagGate once the design is known
         self._lag_signs: np.ndarray | None = None
         self._gate_trials: list[Trial] = []
         self._gate_index: dict[int, int] = {}
@@ -359,17 +359,9 @@ class StreamingAnalyzer:
 
     def _start_lag_gate(self, start: StimulusEvent) -> None:
         """The live lag test over the orders the session's design could have drawn."""
-        design = design_from_events([start], [])
-        if design is None:
-            return
-        own = [] if design.session_seed is None else [int(design.session_seed)]
-        rng = np.random.default_rng([self.config.seed, *own, 0x1A6])
-        codes = design.draw(LIVE_REFERENCE, rng)
-        sign_of = np.array([CONDITION_SIGN.get(c, 0.0) for c in design.conditions])
-        signs = np.zeros((LIVE_REFERENCE + 1, design.n_trials))
-        signs[1:] = sign_of[codes.astype(np.int64)]
-        self._lag_signs = signs
-        self._lag_gate = LiveLagGate(planned_updates=design.n_trials, config=self.config)
+        made = lag_gate_for(design_from_events([start], []), self.config, LIVE_REFERENCE)
+        if made is not None:
+            self._lag_signs, self._lag_gate = made
 
     def lag_reading(self):
         """The live lag, when it passes the live lag test's boundary; else None.

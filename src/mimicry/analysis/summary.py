@@ -15,6 +15,15 @@ import numpy as np
 from mimicry.analysis.trials import responded_counts
 
 
+#: The verdict in a few words, the same on the screen, the report and the meter.
+VERDICT_WORDS: dict[str, str] = {
+    "mimicry": "Mimicry: more than chance",
+    "not_distinguishable_from_chance": "Not distinguishable from chance",
+    "too_short": "Too short to conclude",
+    "opposite": "Opposite expression",  # sessions analysed before analysis version 2
+}
+
+
 def one_in(p: float) -> str:
     """``0.0025`` -> ``"1 in 400"``; rounds N to two significant figures."""
     n = 1.0 / p
@@ -33,6 +42,18 @@ def chance_phrase(p: float, p_floor: float, two_sided: bool = False) -> str:
         return (f"Chance alone gives {what} in at most {one_in(p).replace('1 in', '1 of')} "
                 f"sessions (the smallest value this session can show).")
     return f"Chance alone gives {what} in about {one_in(p).replace('1 in', '1 of')} sessions."
+
+
+#: The first line of the summary of a session whose source was the demo participant.
+DEMO_LINE = ("This was the demo participant, not a real person: a rendered face that mimics "
+             "on purpose, so these numbers show what the analysis finds, not how anyone reacts.")
+
+
+def with_demo_line(text: str, demo: bool) -> str:
+    """``text`` with :data:`DEMO_LINE` as its first line when ``demo`` (once only)."""
+    if not demo or text.startswith(DEMO_LINE):
+        return text
+    return f"{DEMO_LINE}\n{text}" if text else DEMO_LINE
 
 
 def _plural(n: int, word: str) -> str:

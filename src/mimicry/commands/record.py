@@ -3,6 +3,7 @@
 Examples:
   mimicry record --source 0 --protocol quick --participant p01
   mimicry record --source participant.mp4 --protocol quick --no-display --fast
+  mimicry record --source demo --protocol quick --no-display --fast --out DIR
   mimicry record --source 0 --protocol default --lsl     (stream to a lab's LSL network)
   mimicry record --source 0 --protocol default --skip-expressions   (no posed smile/sad face)
 
@@ -20,17 +21,25 @@ import sys
 from mimicry.core.check import arg_range
 
 
+def protocol_help(default: str = "default") -> str:
+    """``--protocol``'s help: the shipped protocols' names, from the protocols that ship."""
+    from mimicry.protocol.load import list_protocols  # noqa: PLC0415
+
+    return (f"shipped protocol name ({', '.join(list_protocols())}) or a .toml file "
+            f"(default: {default})")
+
+
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--source", default="0",
                    help="camera index, video file, or 'demo' (default: camera 0)")
-    p.add_argument("--protocol", default="default",
-                   help="shipped protocol name (default, quick, classroom) or a TOML path")
+    p.add_argument("--protocol", default="default", help=protocol_help())
     p.add_argument("--seed", type=arg_range(0, kind=int), default=None, help="override the protocol's seed")
     p.add_argument("--participant", default="anonymous", help="participant id")
     p.add_argument("--out", metavar="DIR", help="folder for sessions (default: user data folder)")
     p.add_argument("--no-display", action="store_true", help="show no stimuli (video sources, tests)")
     p.add_argument("--fast", action="store_true",
-                   help="process a video source as fast as possible instead of at its frame rate")
+                   help="process a video source, or render the demo participant, as fast as "
+                        "possible instead of at its frame rate")
     p.add_argument("--faces", type=arg_range(1, 4, kind=int), default=1, metavar="N", help="faces to track (default 1)")
     p.add_argument("--model", metavar="PATH", help="face model (default: the shipped copy)")
     p.add_argument("--save-video", action="store_true", help="also save the camera video")

@@ -21,9 +21,9 @@ from mimicry.core.errors import InputError
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--protocol", metavar="P",
-                   help="shipped protocol name (default, quick, classroom, yawn, no_smile) or "
-                        "a .toml file (default: default)")
+    from mimicry.commands.record import protocol_help  # noqa: PLC0415
+
+    p.add_argument("--protocol", metavar="P", help=protocol_help())
     p.add_argument("--delay", default="0.5", metavar="S", type=arg_range(0.0),
                    help="mimicry latency in seconds, >= 0 (default 0.5)")
     p.add_argument("--gain", default="1", metavar="G", type=arg_range(),

@@ -158,10 +158,9 @@ def xcorr_png(lags_s, r, band_low, band_high, peak_lag_s: float, peak_r: float,
         ax.fill_between(lags_s, lo, hi, color="#BDBDB8", alpha=0.6, lw=0,
                         label="95% of shuffled sessions (surrogates)")
     if not can_reach_alpha(p_floor, alpha):
-        ax.text(0.01, 0.98, unreachable_note(p_floor, alpha), transform=ax.transAxes,
-                ha="left", va="top", fontsize=9.5, color=TEXT, fontweight="bold",
-                bbox={"boxstyle": "round,pad=0.3", "facecolor": "#FFF1CC",
-                      "edgecolor": "#E0B84C"})
+        # Above the plot, where no curve or peak label can hide it.
+        ax.set_title(unreachable_note(p_floor, alpha), loc="left", fontsize=10, color=TEXT,
+                     fontweight="bold", backgroundcolor="#FFF1CC")
     elif np.isfinite(max_threshold):
         ax.axhline(max_threshold, color=MUTED, lw=1, ls=":",
                    label=f"peak needed for p < {alpha:g} (any lag)")

@@ -11,7 +11,9 @@ leaderboard) is :func:`after_recording`, called by ``mimicry record`` and the ap
 
 For the activities run over stimulus trials (yawns, try not to smile),
 ``summary_text`` is the activity's plain summary; the ordinary analysis's text
-is kept as ``mimicry_summary_text``.
+is kept as ``mimicry_summary_text``. Whatever the session held, ``summary.json``
+says in ``demo`` whether its source was the demo participant, and a demo's
+summary says so in its first line (:func:`mimicry.analysis.folder.label_demo`).
 """
 
 from __future__ import annotations
@@ -77,10 +79,14 @@ def analyze_any_folder(folder: str | Path, seed: int = 0, face_id: int = 0) -> t
     :class:`~mimicry.analysis.folder.NoTrialsError`.
     """
     from mimicry.analysis.config import AnalysisConfig  # noqa: PLC0415
-    from mimicry.analysis.folder import analyze_folder  # noqa: PLC0415
+    from mimicry.analysis.folder import analyze_folder, label_demo  # noqa: PLC0415
 
-    demo = analyze_demo_folder(folder, seed=seed, face_id=face_id)
-    if demo is not None:
-        return demo.text, tuple(demo.written)
-    done = analyze_folder(folder, AnalysisConfig(face_id=face_id, seed=seed))
-    return done.text, (done.trials_csv, done.summary_json)
+    done = analyze_demo_folder(folder, seed=seed, face_id=face_id)
+    if done is not None:
+        text, written, summary = done.text, tuple(done.written), done.summary
+    else:
+        ordinary = analyze_folder(folder, AnalysisConfig(face_id=face_id, seed=seed))
+        text, summary = ordinary.text, ordinary.summary
+        written = (ordinary.trials_csv, ordinary.summary_json)
+    # Whatever it held, a demo participant's session says so first (summary.json ``demo``).
+    return label_demo(folder, text, summary), written

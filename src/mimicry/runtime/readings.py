@@ -45,6 +45,15 @@ class MeterReading:
     last_condition : str
     final : bool
         The planned end was reached: the verdict is shown.
+    ci_low, ci_high : float
+        The running estimate's 95% interval (NaN when there is none).
+    verdict_text : str
+        The verdict in a few words, as big as the number: "Verdict after all 9
+        faces" before the end, then :data:`~mimicry.analysis.summary.VERDICT_WORDS`.
+    detail_text : str
+        What stands behind it: the interval, the chance phrase, what is still needed.
+    last_short_text : str
+        The last trial in a few words, without the running counts.
     """
 
     n_trials: int
@@ -57,9 +66,16 @@ class MeterReading:
     last_trial_text: str
     last_condition: str
     final: bool = False
+    ci_low: float = float("nan")
+    ci_high: float = float("nan")
+    verdict_text: str = ""
+    detail_text: str = ""
+    last_short_text: str = ""
 
 
 DASH = "\N{EN DASH}"
+#: The live delay is shown only after this many usable happy and as many sad faces.
+LAG_MIN_PER_CONDITION = 3
 
 
 def _counts_text(update) -> str:
@@ -93,52 +109,71 @@ def reading_from_update(update, lag=None, config=None) -> MeterReading:
     config : AnalysisConfig, optional
     """
     from mimicry.analysis.config import AnalysisConfig  # noqa: PLC0415
-    from mimicry.analysis.summary import chance_phrase  # noqa: PLC0415
+    from mimicry.analysis.summary import VERDICT_WORDS, chance_phrase  # noqa: PLC0415
 
     config = config or AnalysisConfig()
     prim = update.primary
     final = bool(getattr(update, "final", False))
     est = prim.estimate if prim is not None else float("nan")
+    n = prim.n if prim is not None else {}
+    need = config.min_trials_per_condition
+    ci_low = ci_high = float("nan")
     if prim is not None and math.isfinite(est):
         index_text = f"{est:+.2f}"
+        ci_low, ci_high = float(prim.ci_low), float(prim.ci_high)
         interval = (f"Smile at happy minus sad faces so far: {est:+.3f} "
                     f"(95% interval {prim.ci_low:+.3f} to {prim.ci_high:+.3f}).")
+        interval_short = f"95% interval {prim.ci_low:+.2f} to {prim.ci_high:+.2f}."
     else:
         index_text = DASH
-        n = prim.n if prim is not None else {}
         interval = (f"Needs at least 2 happy and 2 sad faces with your face in view "
                     f"(so far {n.get('happy', 0)} happy, {n.get('sad', 0)} sad).")
+        interval_short = interval
     if final:
         conclusion = update.conclusion
+        verdict_text = VERDICT_WORDS[conclusion]
         if conclusion == "too_short":
             verdict = (f"Too few usable faces to conclude anything (at least "
-                       f"{config.min_trials_per_condition} happy and "
-                       f"{config.min_trials_per_condition} sad are needed).")
+                       f"{need} happy and {need} sad are needed; this session has "
+                       f"{n.get('happy', 0)} and {n.get('sad', 0)}).")
+            detail = f"{interval_short} {verdict}"
         else:
-            verdict = chance_phrase(prim.p_value, prim.p_floor) + (
+            phrase = chance_phrase(prim.p_value, prim.p_floor)
+            verdict = phrase + (
                 " Your smile followed the faces more than chance would give."
                 if conclusion == "mimicry" else " This is not distinguishable from chance.")
+            detail = f"{interval_short} {phrase}"
+            if math.isfinite(getattr(prim, "mde", float("nan"))):
+                detail += f" This session could see a difference of {prim.mde:.2f} or more."
         chance = f"{interval} {verdict}"
     else:
         conclusion = "pending"
         planned = getattr(update, "planned_trials", None)
         when = f"after all {planned} faces" if planned else "at the end"
         chance = f"{interval} The verdict comes {when}."
+        verdict_text = f"Verdict {when}"
+        short = min(n.get("happy", 0), n.get("sad", 0))
+        detail = interval_short + (f" A verdict needs at least {need} usable happy and {need} "
+                                   f"sad faces." if short < need else "")
     lag_s = float("nan")
-    if lag is not None and math.isfinite(lag.peak_lag_s):
+    enough = min(n.get("happy", 0), n.get("sad", 0)) >= LAG_MIN_PER_CONDITION
+    if lag is not None and math.isfinite(lag.peak_lag_s) and enough:
         lag_s = float(lag.peak_lag_s)
     lag_text = f"{lag_s:.1f} s" if math.isfinite(lag_s) else DASH
     tr = update.trial
     if not tr.valid:
-        what = f"not used ({tr.invalid_reason})"
+        what = short = f"not used ({tr.invalid_reason})"
     elif tr.condition in RESPONSE_CHANNEL:
         responded = tr.responded(RESPONSE_CHANNEL[tr.condition])
         verb = "smile rose" if tr.condition == "happy" else "inner brows rose"
-        what = (verb if responded else "no clear response") + "." + _counts_text(update)
+        short = (verb if responded else "no clear response") + "."
+        what = short + _counts_text(update)
     else:
-        what = "neutral face (a comparison)"
+        what = short = "neutral face (a comparison)"
     return MeterReading(n_trials=update.n_trials, index=float(est), index_text=index_text,
                         chance_text=chance, lag_s=lag_s, lag_text=lag_text,
                         conclusion=conclusion,
                         last_trial_text=f"Trial {tr.trial} ({tr.condition}): {what}",
-                        last_condition=tr.condition, final=final)
+                        last_condition=tr.condition, final=final, ci_low=ci_low,
+                        ci_high=ci_high, verdict_text=verdict_text, detail_text=detail,
+                        last_short_text=f"Trial {tr.trial} ({tr.condition}): {short}")

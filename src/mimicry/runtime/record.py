@@ -32,7 +32,9 @@ def record_session(*, source: str, protocol: str, seed: int | None = None,
     Everything that can be checked is checked before the session starts:
     protocol, stimulus set, model, source and output folder.
     ``skip_expressions`` leaves out the protocol's expression calibration
-    (``--skip-expressions``).
+    (``--skip-expressions``). ``fast`` reads a video, or renders the demo
+    participant, as fast as possible instead of at its frame rate (a camera is
+    always live).
     """
     from mimicry.protocol.load import load_protocol  # noqa: PLC0415
     from mimicry.protocol.schedule import build_schedule  # noqa: PLC0415
@@ -48,14 +50,16 @@ def record_session(*, source: str, protocol: str, seed: int | None = None,
     schedule = build_schedule(proto, seed)
     out_root = Path(out).expanduser() if out else default_sessions_dir()
     ensure_writable_folder(out_root)
-    kind = source_kind(source)
-    realtime = kind in ("camera", "demo") or not fast
+    # A camera is always live; a video or the demo participant is paced unless --fast.
+    realtime = source_kind(source) == "camera" or not fast
 
     def open_paced():
-        src = open_source(source, realtime=realtime)
-        if src.kind == "demo":
-            src.watch(schedule)  # the demo participant watches this protocol
-        return src
+        if source_kind(source) == "demo":
+            from mimicry.simulate.live_demo import demo_for_session  # noqa: PLC0415
+
+            # The app's demo participant: it watches this protocol, with the activity's gain.
+            return demo_for_session(schedule, activity=plan.demo_mode, realtime=realtime)
+        return open_source(source, realtime=realtime)
 
     plan = schedule_plan(SessionRequest(source=source, protocol=protocol, participant=participant,
                                         out_dir=str(out_root), paced=realtime, model=model,

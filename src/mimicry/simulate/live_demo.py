@@ -8,6 +8,9 @@ shows (protocol or free-run keys) with :meth:`DemoParticipantSource.show`;
 ``mimicry record --source demo`` gives it the protocol's schedule
 (:meth:`DemoParticipantSource.watch`). During the schedule's expression
 calibration it does what the screen asks: a full smile, then a sad face.
+Both build it with :func:`demo_for_session`, so it is the same participant in
+the app and on the command line: in the try-not-to-smile game it damps its
+mimicry (:func:`demo_gain`).
 
 Like a person, it does not answer every face equally: each trial's response is
 scaled by a seeded factor in :data:`RESPONSE_RANGE`. A perfect, identical copy
@@ -32,6 +35,13 @@ from mimicry.protocol.timeline import Trial
 #: Range of the per-trial response strength of the demo participant (times ``gain``).
 RESPONSE_RANGE: tuple[float, float] = (0.5, 1.0)
 
+#: The demo participant's mimicry gain when no activity asks for another.
+DEFAULT_GAIN = 0.8
+
+#: Its gain in the activities that ask for another (by activity name). Trying not
+#: to smile (``no_smile``) it damps its mimicry: it still leaks, but keeps a straight face.
+ACTIVITY_GAINS: dict[str, float] = {"no_smile": 0.35}
+
 
 class DemoParticipantSource(FrameSource):
     """A paced, rendered participant that mimics the trials it is shown.
@@ -54,7 +64,7 @@ class DemoParticipantSource(FrameSource):
     kind = "demo"
 
     def __init__(self, *, realtime: bool = True, clock: Clock | None = None, fps: float = 30.0,
-                 size_px: int = 480, delay_s: float = 0.6, gain: float = 0.8,
+                 size_px: int = 480, delay_s: float = 0.6, gain: float = DEFAULT_GAIN,
                  noise: float = 0.05, seed: int = 7, duration_s: float | None = None) -> None:
         super().__init__()
         from mimicry.stimulus.face import PARTICIPANT_IDENTITY, FaceAnimator  # noqa: PLC0415
@@ -109,7 +119,8 @@ class DemoParticipantSource(FrameSource):
 
     def describe(self) -> dict:
         d = super().describe()
-        d.update(delay_s=self.delay_s, gain=self.gain, noise=self.noise, seed=self.seed)
+        d.update(delay_s=self.delay_s, gain=self.gain, noise=self.noise, seed=self.seed,
+                 realtime=self.realtime)
         return d
 
     def _next_time(self) -> float | None:
@@ -212,3 +223,53 @@ class DyadDemoSource(DemoParticipantSource):
 def open_demo(spec: str, *, realtime: bool | None = None, clock=None) -> DemoParticipantSource:
     """The ``demo`` kind of :data:`mimicry.sources.base.SOURCES`: paced unless told otherwise."""
     return DemoParticipantSource(realtime=True if realtime is None else realtime, clock=clock)
+
+
+def demo_gain(activity: str | None) -> float:
+    """The demo participant's mimicry gain in ``activity`` (a protocol's activity name or None).
+
+    :data:`ACTIVITY_GAINS` names the activities that ask for another than
+    :data:`DEFAULT_GAIN`.
+    """
+    return ACTIVITY_GAINS.get(activity or "", DEFAULT_GAIN)
+
+
+def demo_for_session(schedule=None, *, activity: str | None = None, prompts=None,
+                     realtime: bool = True, clock: Clock | None = None,
+                     size_px: int = 480) -> DemoParticipantSource:
+    """The demo participant of one session: the one place it is built for a session plan.
+
+    ``mimicry record --source demo`` and the app both call this, so it is the
+    same participant in both.
+
+    Parameters
+    ----------
+    schedule : Schedule or None
+        The protocol's schedule: it mimics its trials and poses its expression
+        calibration (:meth:`DemoParticipantSource.watch`). None in a free run
+        (the app then tells it each trial with :meth:`~DemoParticipantSource.show`).
+    activity : str or None
+        The session's activity (:attr:`mimicry.runtime.plan.SessionPlan.demo_mode`);
+        sets its gain (:func:`demo_gain`).
+    prompts : sequence of Trial or None
+        Other trials to follow, e.g. the teacher-as-stimulus capture's prompts
+        (:func:`mimicry.activities.capture.capture.prompt_trials`): the demo
+        then plays the volunteer.
+    realtime : bool
+        Paced like a camera; False renders as fast as possible on a frame-count
+        clock (``mimicry record --fast``).
+    clock : Clock or None
+    size_px : int
+        Square frame size.
+
+    Returns
+    -------
+    DemoParticipantSource
+    """
+    src = DemoParticipantSource(realtime=realtime, clock=clock, size_px=size_px,
+                                gain=demo_gain(activity))
+    if prompts is not None:
+        src.set_trials(prompts)
+    if schedule is not None:
+        src.watch(schedule)
+    return src

@@ -17,6 +17,28 @@ from mimicry.sources.base import FrameSource, cv2_module as _cv2
 CAMERA_TIMEOUT_S = 2.0
 
 
+def _open_capture(cv2, factory: Callable, index: int, width: int, height: int,
+                  fps: float) -> tuple[object, np.ndarray]:
+    """Open camera ``index`` and read its first image; (capture, BGR image).
+
+    Raises :class:`InputError` when it does not open or gives no image.
+    """
+    cap = factory(index)
+    if not cap.isOpened():
+        cap.release()
+        raise InputError(f"camera {index} did not open; expected a connected webcam that no "
+                         f"other program is using (run 'mimicry check' to list cameras)")
+    cap.set(cv2.CAP_PROP_FRAME_WIDTH, width)
+    cap.set(cv2.CAP_PROP_FRAME_HEIGHT, height)
+    cap.set(cv2.CAP_PROP_FPS, fps)
+    ok, bgr = cap.read()
+    if not ok or bgr is None:
+        cap.release()
+        raise InputError(f"camera {index} opened but gave no image; expected a working "
+                         f"webcam (is another program using it?)")
+    return cap, bgr
+
+
 class CameraSource(FrameSource):
     """A webcam by index, read on its own thread; the newest frame wins.
 
@@ -34,19 +56,11 @@ class CameraSource(FrameSource):
         self.index = index
         self.name = f"camera {index}"
         self._clock = clock or MonotonicClock()
-        cap = (capture_factory or cv2.VideoCapture)(index)
-        if not cap.isOpened():
-            cap.release()
-            raise InputError(f"camera {index} did not open; expected a connected webcam that no "
-                             f"other program is using (run 'mimicry check' to list cameras)")
-        cap.set(cv2.CAP_PROP_FRAME_WIDTH, width)
-        cap.set(cv2.CAP_PROP_FRAME_HEIGHT, height)
-        cap.set(cv2.CAP_PROP_FPS, fps)
-        ok, bgr = cap.read()
-        if not ok or bgr is None:
-            cap.release()
-            raise InputError(f"camera {index} opened but gave no image; expected a working "
-                             f"webcam (is another program using it?)")
+        # OpenCV explains a missing camera in several lines of its own on stderr
+        # (V4L2, FFMPEG, obsensor); the caller gets one plain sentence instead.
+        with native_logs_silenced():
+            cap, bgr = _open_capture(cv2, capture_factory or cv2.VideoCapture, index,
+                                     width, height, fps)
         self.size = (bgr.shape[1], bgr.shape[0])
         got_fps = cap.get(cv2.CAP_PROP_FPS)
         self.fps = float(got_fps) if got_fps and got_fps > 0 else None

@@ -187,15 +187,18 @@ def test_no_smile_end_to_end(no_smile_session, capsys, tmp_path):
     assert g["n_leaked"] >= 6 and g["mean_smile_rise"] > 0.01   # damped, but it leaks
     assert "kept a straight face" in out and "leaky" in out
     # mimicry analyze writes nothing but its outputs: the game is not on the board.
-    assert lb.read_leaderboard() == [] and "leaderboard_rank" not in g
+    path = lb.board_path_for(no_smile_session)
+    assert lb.read_leaderboard(path) == [] and "leaderboard_rank" not in g
     # The end of a recording puts it there; analysing then shows its place.
     from mimicry.runtime.analyze import after_recording
 
     after_recording(no_smile_session)
-    board = lb.read_leaderboard()
+    board = lb.read_leaderboard(path)
     assert len(board) == 1 and math.isclose(board[0].survived_s, g["survived_s"], abs_tol=0.01)
     assert main(["analyze", str(no_smile_session)]) == 0
     assert "Place 1 of 1 on the class leaderboard" in capsys.readouterr().out
     g = json.loads((no_smile_session / "summary.json").read_text())["no_smile"]
     assert g["leaderboard_rank"] == 1
-    assert lb.leaderboard_path().parent == tmp_path / "data"
+    # The board is the class's: in the folder the session was saved under.
+    assert path.parent == no_smile_session.resolve().parent
+    assert g["leaderboard_file"] == str(path) and not (tmp_path / "data").exists()

@@ -28,36 +28,61 @@ def analyze(session, seed: int = 0, face_id: int = 0) -> ActivityAnalysis:
     return ActivityAnalysis("no_smile", summary, text, tuple(written), result)
 
 
-def _leaderboard_text(folder: Path, fields: dict) -> str:
-    """This session's place on the class leaderboard ("" when it is not on it); fills ``fields``."""
-    from mimicry.activities.no_smile import leaderboard as lb  # noqa: PLC0415
+#: What the summary says instead of a place when the game was the demo participant's.
+DEMO_NOT_ON_BOARD = ("The demo participant is not put on the class leaderboard: it is a "
+                     "rendered face, not a player.")
 
-    board = lb.read_leaderboard()
-    mine = str(Path(folder).resolve())
-    rank = next((i for i, e in enumerate(board, 1) if e.session == mine), None)
-    if rank is None:
+
+def _leaderboard_text(folder: Path, fields: dict) -> str:
+    """This session's place on its class leaderboard ("" when it is not on it); fills ``fields``.
+
+    The board is the one in the folder the session was saved under. A demo
+    participant's game is never on it; the summary says so (and shows the board).
+    """
+    from mimicry.activities.no_smile import leaderboard as lb  # noqa: PLC0415
+    from mimicry.analysis.folder import is_demo_session  # noqa: PLC0415
+
+    path = lb.board_path_for(folder)
+    board = lb.read_leaderboard(path)
+    demo = is_demo_session(folder)
+    rank = None if demo else lb.rank_of(board, str(Path(folder).resolve()))
+    if rank is None and not demo:
         return ""
-    fields["leaderboard_rank"] = rank
-    fields["leaderboard_size"] = len(board)
-    fields["leaderboard_file"] = str(lb.leaderboard_path())
-    return (f" Place {rank} of {len(board)} on the class leaderboard."
-            + "\n\nClass leaderboard (longest straight face):\n" + "\n".join(
-                f"{i}. {e.name}: {e.survived_s:.1f} s" + ("" if e.cracked else " (never smiled)")
-                for i, e in enumerate(board[:LEADERBOARD_SHOWN], 1)))
+    n_players = sum(not e.demo for e in board)
+    fields["leaderboard_file"] = str(path)
+    if demo:
+        head = f" {DEMO_NOT_ON_BOARD}"
+    else:
+        fields["leaderboard_rank"] = rank
+        fields["leaderboard_size"] = n_players
+        head = f" Place {rank} of {n_players} on the class leaderboard."
+    if not board:
+        return head
+    return (head + "\n\nClass leaderboard (longest straight face):\n"
+            + "\n".join(lb.board_lines(board, LEADERBOARD_SHOWN)))
 
 
 def after_recording(folder: str | Path) -> None:
-    """Put the recorded game on the class leaderboard (the viewer is face slot 0)."""
+    """Put the recorded game on its class leaderboard (the viewer is face slot 0).
+
+    The board is in the folder the session was saved under
+    (:func:`~mimicry.activities.no_smile.leaderboard.board_path_for`). The demo
+    participant's game is left off: a rendered face is not one of the class.
+    """
     from mimicry.activities.no_smile import leaderboard as lb  # noqa: PLC0415
     from mimicry.activities.no_smile.analysis import analyze_no_smile_session  # noqa: PLC0415
+    from mimicry.analysis.folder import is_demo_session  # noqa: PLC0415
     from mimicry.io.session import load_session  # noqa: PLC0415
 
+    if is_demo_session(folder):
+        return
     session = load_session(folder)
     result = analyze_no_smile_session(session.frames, session.events)
     name = str(session.meta.get("participant") or session.path.name)
     date = str(session.meta.get("started_at") or "")[:10]
     lb.add_entry(lb.Entry(name=name, survived_s=round(result.survived_s, 2),
-                          cracked=result.cracked, date=date, session=str(session.path.resolve())))
+                          cracked=result.cracked, date=date, session=str(session.path.resolve())),
+                 lb.board_path_for(session.path))
 
 
 def plain_summary(result) -> str:

@@ -30,6 +30,7 @@ from typing import Sequence
 import numpy as np
 
 from mimicry.protocol.timeline import Trial
+from mimicry.simulate.live_demo import ACTIVITY_GAINS
 from mimicry.core.check import check_number
 from mimicry.core.robust import robust_location_scale
 
@@ -333,5 +334,7 @@ class NoSmileGame:
 
 #: Mimicry gain of the demo participant trying not to smile: damped, and (with
 #: the rendered face and the model's smile curve) it still leaks a little
-#: without crossing the threshold.
-DEMO_GAIN = 0.35
+#: without crossing the threshold. Set where the demo participant is built
+#: (:data:`mimicry.simulate.live_demo.ACTIVITY_GAINS`), so the app and
+#: ``mimicry record --source demo`` use the same one.
+DEMO_GAIN = ACTIVITY_GAINS["no_smile"]

@@ -44,7 +44,7 @@ def plain_summary(result) -> str:
 def live(plan=None):
     """The viewer's jaw opening and the trials; the reading (a YawnResult) about once a second."""
     from mimicry.activities.live import SLOW_REFRESH_S, ChannelObserver  # noqa: PLC0415
-    from mimicry.activities.yawn.analysis import LiveYawns  # noqa: PLC0415
+    from mimicry.activities.yawn.live import LiveYawns  # noqa: PLC0415
 
     return ChannelObserver(LiveYawns(), ((0, "jaw_open"),), lambda s: s.result(),
                            refresh_s=SLOW_REFRESH_S)
