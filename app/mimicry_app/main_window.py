@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self.live.camera.warm_up()
         self.probe_cameras()
+        self.setup.participant.setFocus()  # the first keys type the name; Space starts
 
     # The session's parts, as the controller holds them.
     plan = property(lambda self: self.session.plan)

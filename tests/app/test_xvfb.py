@@ -63,3 +63,82 @@ def test_app_window_under_xvfb(xvfb_display, participant_video, tmp_path):
     # The session ran under X11 too: frames were tracked and saved.
     (folder,) = (tmp_path / "out").iterdir()
     assert (folder / "frames.csv").stat().st_size > 10_000
+
+
+KEYS_PROTOCOL = """
+schema_version = 1
+name = "keys"
+description = "Test protocol: three faces, about 15 s."
+seed = 4
+
+[calibration]
+duration_s = 1.5
+
+[trials]
+per_condition = 1
+stimulus_s = 2.0
+morph_s = 0.3
+iti_s = 2.5
+iti_jitter_s = 0.0
+"""
+
+
+def test_a_teacher_drives_the_real_window_with_keys(xvfb_display, tmp_path):
+    """Type a name, Space to start, Space to pause and go on, Esc to stop: as a teacher would."""
+    if shutil.which("xdotool") is None:
+        pytest.skip("xdotool is not installed (apt-get install xdotool)")
+    import csv
+    import json
+    import time
+
+    protocol = tmp_path / "keys.toml"
+    protocol.write_text(KEYS_PROTOCOL, encoding="utf-8")
+    out, shot = tmp_path / "out", tmp_path / "end.png"
+    env = dict(os.environ)
+    env.update(DISPLAY=xvfb_display, QT_QPA_PLATFORM="xcb",
+               MIMICRY_CONFIG_DIR=str(tmp_path / "config"))
+    app = subprocess.Popen(
+        [sys.executable, "-m", "mimicry.commands.main", "app", "--source", "demo", "--protocol",
+         str(protocol), "--out", str(out), "--screenshot", str(shot), "--quit-after", "45"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def xdo(*args, timeout=30):
+        return subprocess.run(["xdotool", *args], env=env, capture_output=True, text=True,
+                              timeout=timeout, check=True).stdout.strip()
+
+    try:
+        wid = xdo("search", "--sync", "--name", "^Mimicry").splitlines()[0]
+        time.sleep(2.0)  # the setup page settles (camera probe)
+        xdo("windowfocus", "--sync", wid)
+        xdo("type", "--delay", "60", "kim")
+        xdo("key", "space")  # starts: the name field passes Space to the Start button
+        deadline = time.monotonic() + 30
+        while not list(out.glob("*_kim/events.csv")) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(4.0)
+        xdo("key", "space")  # pause
+        time.sleep(3.0)
+        xdo("key", "space")  # go on
+        time.sleep(2.0)
+        xdo("key", "Escape")  # stop: saved, results shown
+        _, err = app.communicate(timeout=90)
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.wait()
+    assert app.returncode == 0, err
+    assert "Traceback" not in err, err
+    (folder,) = out.glob("*_kim")
+    meta = json.loads((folder / "session.json").read_text())
+    assert meta["participant"] == "kim" and meta["status"] == "stopped"
+    with open(folder / "events.csv", newline="") as fh:
+        events = list(csv.DictReader(fh))
+    pauses = [e for e in events if "label=paused" in e["detail"]]
+    assert len(pauses) == 1, [e["detail"] for e in events if e["event"] == "marker"]
+    assert float(pauses[0]["detail"].split("paused_s=")[1].split(";")[0]) > 2.0
+    assert (folder / "summary.json").is_file(), "stopped sessions are analysed too"
+
+    from PyQt6.QtGui import QImage
+
+    img = QImage(str(shot))
+    assert not img.isNull() and img.width() >= 800
