@@ -26,7 +26,7 @@ class SessionRequest:
         Save frames.csv/events.csv/session.json (numbers only).
     paced : bool
         Play a video source at its frame rate (a stand-in camera). False reads
-        it as fast as tracking allows (tests); cameras and the demo are always paced.
+        it as fast as tracking allows (tests, ``--fast``); a camera is always live.
     model : str or None
         Face model path (``--model``).
     seed : int or None

@@ -143,8 +143,11 @@ class Session:
                 "protocol_file": (str(plan.protocol.path)
                                   if plan.protocol.path and not plan.free_run else None),
                 "seed": plan.schedule.seed if plan.schedule is not None else plan.freerun.seed,
-                "source": src.describe(), "paced": src.kind in ("camera", "demo") or o.paced,
-                "display": o.display}
+                "source": src.describe(), "display": o.display,
+                # Paced: frames came at their own rate (a camera always; a video or the
+                # demo unless --fast).
+                "paced": src.kind == "camera" or bool(getattr(getattr(src, "inner", src),
+                                                              "realtime", o.paced))}
         if o.app is not None:
             meta["app"] = o.app
         meta.update(calibration_s=list(plan.calibration), planned_duration_s=plan.duration_s,
