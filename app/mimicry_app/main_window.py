@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         self.live.camera.warm_up()
         self.probe_cameras()
         self.setup.participant.setFocus()  # the first keys type the name; Space starts
+        self.act_large_text.setChecked(self.large_text)
 
     # The session's parts, as the controller holds them.
     plan = property(lambda self: self.session.plan)

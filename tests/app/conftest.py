@@ -153,6 +153,11 @@ def make_window(qtbot):
         w.close()
         w.deleteLater()
     qtbot.wait(1)
+    from PyQt6.QtWidgets import QApplication
+
+    from mimicry_app.theme import set_text_scale
+
+    set_text_scale(QApplication.instance(), 1.0)  # large text is app-wide: not into the next test
 
 
 def _read_csv(path: Path) -> list[dict]:

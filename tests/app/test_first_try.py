@@ -85,15 +85,15 @@ def test_meter_verdict_is_as_visible_as_the_number(make_window):
     w = make_window()
     m = w.live.meter
     m.show_reading(_reading())
-    assert m.verdict.text() == "Verdict after all 9 faces" and m.verdict.isVisibleTo(w)
+    assert m.verdict.text() == "Verdict after all 9 faces" and not m.verdict.isHidden()
     verdict_pt = m.verdict.font().pointSize()
     assert verdict_pt >= theme.HEADING_PT + 4, verdict_pt
     # The number has a scale: the interval is drawn around it, zero is marked.
     assert (m.scale.estimate, m.scale.low, m.scale.high) == (0.21, 0.05, 0.37)
     assert m.scale.limit >= 0.37 and "0\N{EN DASH}1" in m.unit.text()
-    assert not m.lag.isVisibleTo(w)  # no delay until its test passed on enough faces
+    assert m.lag.isHidden()  # no delay until its test passed on enough faces
     m.show_reading(_reading(lag_s=0.6, lag_text="0.6 s"))
-    assert m.lag.isVisibleTo(w) and "0.6 s" in m.lag.text()
+    assert not m.lag.isHidden() and "0.6 s" in m.lag.text()
     m.show_reading(_reading(final=True, conclusion="too_short",
                             verdict_text="Too short to conclude"))
     assert m.verdict.text() == "Too short to conclude" and m.conclusion == "too_short"
