@@ -58,8 +58,9 @@ def main() -> int:
         win.setup.set_protocol(DYAD)
         win.setup.participant.setText("Ana and Ben")
         win.setup.request_start()
+        # The live screen never names a leader (only the end does): wait for a reading.
         wait_until(app, lambda: win.state == "running" and win.clock.now() > 25
-                   and win.live.demo.big.text().endswith("leads"), 120)
+                   and win.live.demo.last_reading is not None, 120)
         save_png(win.grab().toImage(), out / "demo_dyad.png")
         win.stop_session()
         wait_until(app, lambda: win.state == "results", 120)
