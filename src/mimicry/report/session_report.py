@@ -17,6 +17,7 @@ import numpy as np
 
 from mimicry._version import __version__
 from mimicry.core.errors import InputError
+from mimicry.analysis.summary import VERDICT_WORDS
 from mimicry.report import page as H
 from mimicry.report.self_rating import SELF_RATING_QUESTION
 
@@ -27,12 +28,8 @@ FIGURE_FILES: dict[str, str] = {
     "xcorr": "report_xcorr.png",
     "trials": "report_trials.png",
 }
-CONCLUSION_WORDS: dict[str, str] = {
-    "mimicry": "Mimicry",
-    "opposite": "Opposite expression",
-    "not_distinguishable_from_chance": "Not distinguishable from chance",
-    "too_short": "Too short to tell",
-}
+#: The verdict in words: the same as the app's screen (one table, in the analysis).
+CONCLUSION_WORDS: dict[str, str] = VERDICT_WORDS
 STATUS_WORDS: dict[str, str] = {
     "incomplete": "The session is marked incomplete: the recording stopped without finishing "
                   "(a crash, or it is still running). The part recorded is analysed.",

@@ -113,7 +113,10 @@ def test_report_of_a_simulated_session_shows_quality_and_metadata(synthetic_sess
     assert abs(float(m[3]) - 1) < 0.1
     assert "6 of 7 (“How easily do you feel what others feel?”)" in html
     assert "camera 0" in html and "2026-03-01T10:15:00+01:00" in html
-    assert "Mimicry</div>" in html  # the conclusion card: 8+8 trials, gain 1
+    # The conclusion card says what the app's screen says (8+8 trials, gain 1).
+    from mimicry.analysis.summary import VERDICT_WORDS
+
+    assert f"{VERDICT_WORDS['mimicry']}</div>" in html
 
 
 def test_report_of_an_incomplete_session_warns(synthetic_session):
