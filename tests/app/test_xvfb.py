@@ -99,7 +99,7 @@ def test_a_teacher_drives_the_real_window_with_keys(xvfb_display, tmp_path):
                MIMICRY_CONFIG_DIR=str(tmp_path / "config"))
     app = subprocess.Popen(
         [sys.executable, "-m", "mimicry.commands.main", "app", "--source", "demo", "--protocol",
-         str(protocol), "--out", str(out), "--screenshot", str(shot), "--quit-after", "45"],
+         str(protocol), "--out", str(out), "--screenshot", str(shot), "--quit-after", "34"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
     def xdo(*args, timeout=30):
