@@ -66,3 +66,29 @@ def quick_processed(quick_sim, tmp_path_factory):
     process_input(quick_sim / "participant.mp4", out, events_path=quick_sim / "events.csv",
                   progress=False)
     return out
+
+
+@pytest.fixture
+def library_missing(tmp_path):
+    """``make(soname, name)``: a real shared library ``name`` whose dependency ``soname``
+    has been deleted (built with the C compiler; skips without one, or without ldd)."""
+    import shutil
+    import subprocess
+    import sys
+
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if cc is None or shutil.which("ldd") is None or not sys.platform.startswith("linux"):
+        pytest.skip("needs Linux, a C compiler and ldd")
+
+    def make(soname: str, name: str = "libuser.so") -> Path:
+        (tmp_path / "gone.c").write_text("int gone(void) { return 1; }\n")
+        (tmp_path / "user.c").write_text("int gone(void);\nint user(void) { return gone(); }\n")
+        dep, lib = tmp_path / soname, tmp_path / name
+        subprocess.run([cc, "-shared", "-fPIC", f"-Wl,-soname,{soname}", "-o", str(dep),
+                        str(tmp_path / "gone.c")], check=True)
+        subprocess.run([cc, "-shared", "-fPIC", "-o", str(lib), str(tmp_path / "user.c"),
+                        str(dep)], check=True)
+        dep.unlink()
+        return lib
+
+    return make

@@ -160,6 +160,18 @@ def make_window(qtbot):
     set_text_scale(QApplication.instance(), 1.0)  # large text is app-wide: not into the next test
 
 
+@pytest.fixture
+def results_page(qtbot):
+    """A results screen on its own (shut down at the end)."""
+    from mimicry_app.results import ResultsPage
+
+    page = ResultsPage()
+    qtbot.addWidget(page)
+    page.show()
+    yield page
+    page.shutdown()
+
+
 def _read_csv(path: Path) -> list[dict]:
     import csv
 

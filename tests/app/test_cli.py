@@ -96,26 +96,13 @@ def test_no_display_one_line_and_exit_2():
         assert "no display found" in r.stderr
 
 
-def test_missing_system_libraries_one_line_and_exit_2(tmp_path):
+def test_missing_system_libraries_one_line_and_exit_2(tmp_path, library_missing):
     """Without Qt's X11 libraries the app names them (Qt itself would abort naming another)."""
-    import shutil
-
-    cc = shutil.which("cc")
-    if cc is None or shutil.which("ldd") is None or not sys.platform.startswith("linux"):
-        import pytest
-
-        pytest.skip("needs Linux, a C compiler and ldd")
-    (tmp_path / "gone.c").write_text("int gone(void) { return 1; }\n")
-    (tmp_path / "user.c").write_text("int gone(void);\nint user(void) { return gone(); }\n")
-    # (A made-up name: this machine has the real libraries.)
-    subprocess.run([cc, "-shared", "-fPIC", "-Wl,-soname,libxcb-gone.so.4", "-o",
-                    str(tmp_path / "libxcb-gone.so.4"), str(tmp_path / "gone.c")], check=True)
-    subprocess.run([cc, "-shared", "-fPIC", "-o", str(tmp_path / "libqxcb.so"),
-                    str(tmp_path / "user.c"), str(tmp_path / "libxcb-gone.so.4")], check=True)
-    (tmp_path / "libxcb-gone.so.4").unlink()
+    # A made-up name (this machine has the real libraries) on a stand-in plugin.
+    plugin = library_missing("libxcb-gone.so.4", "libqxcb.so")
     # The real app, with PyQt6's X11 plugin standing for one that lacks a library.
     script = ("import sys, mimicry.runtime.diagnostics as d; "
-              f"d.xcb_plugin = lambda: {str(tmp_path / 'libqxcb.so')!r}; "
+              f"d.xcb_plugin = lambda: {str(plugin)!r}; "
               "from mimicry.commands.main import main; sys.exit(main(['app']))")
     env = {k: v for k, v in __import__("os").environ.items() if k != "QT_QPA_PLATFORM"}
     env.update(DISPLAY=":99", MIMICRY_CONFIG_DIR=str(tmp_path / "config"))

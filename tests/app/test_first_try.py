@@ -6,10 +6,8 @@ thirty people on the first try"), checked as they would meet it.
 
 from __future__ import annotations
 
-import json
 import math
 
-import pytest
 from PyQt6.QtCore import Qt
 
 from mimicry.runtime.readings import DASH, MeterReading
@@ -119,17 +117,6 @@ def test_live_delay_waits_for_enough_faces():
     n = LAG_MIN_PER_CONDITION
     assert reading_from_update(update(n - 1, n), lag).lag_text == DASH
     assert reading_from_update(update(n, n), lag).lag_text == "0.6 s"
-
-
-@pytest.fixture
-def results_page(qtbot):
-    from mimicry_app.results import ResultsPage
-
-    page = ResultsPage()
-    qtbot.addWidget(page)
-    page.show()
-    yield page
-    page.shutdown()
 
 
 def _summary(**kw) -> dict:

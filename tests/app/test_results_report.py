@@ -34,17 +34,6 @@ def _session_folder(folder: Path) -> Path:
     return folder, text
 
 
-@pytest.fixture
-def results_page(qtbot):
-    from mimicry_app.results import ResultsPage
-
-    page = ResultsPage()
-    qtbot.addWidget(page)
-    page.show()
-    yield page
-    page.shutdown()
-
-
 def _outcome(folder, text):
     from mimicry_app.bridge import SessionOutcome
 

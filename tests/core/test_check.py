@@ -152,29 +152,11 @@ def test_the_apt_line_is_the_one_everything_quotes(repo):
     assert all(f" {p} " in ci for p in APT_PACKAGES)
 
 
-@pytest.fixture
-def library_missing_a_dependency(tmp_path):
-    """A real shared library whose dependency ``libmimicrygone.so.1`` has been deleted."""
-    import shutil
-    import subprocess
-
-    cc = shutil.which("cc") or shutil.which("gcc")
-    if cc is None or shutil.which("ldd") is None:
-        pytest.skip("needs a C compiler and ldd")
-    (tmp_path / "gone.c").write_text("int gone(void) { return 1; }\n")
-    (tmp_path / "user.c").write_text("int gone(void);\nint user(void) { return gone(); }\n")
-    subprocess.run([cc, "-shared", "-fPIC", "-Wl,-soname,libmimicrygone.so.1", "-o",
-                    str(tmp_path / "libmimicrygone.so.1"), str(tmp_path / "gone.c")], check=True)
-    subprocess.run([cc, "-shared", "-fPIC", "-o", str(tmp_path / "libuser.so"),
-                    str(tmp_path / "user.c"), str(tmp_path / "libmimicrygone.so.1")], check=True)
-    (tmp_path / "libmimicrygone.so.1").unlink()
-    return tmp_path / "libuser.so"
-
-
-def test_missing_libraries_are_named_and_check_exits_1(library_missing_a_dependency,
-                                                          monkeypatch, capsys):
+def test_missing_libraries_are_named_and_check_exits_1(library_missing, monkeypatch, capsys):
     from mimicry.commands.main import main
     from mimicry.runtime import diagnostics
+
+    library_missing_a_dependency = library_missing("libmimicrygone.so.1")
 
     assert diagnostics.missing_libraries(library_missing_a_dependency) == ["libmimicrygone.so.1"]
     monkeypatch.setattr(diagnostics, "xcb_plugin", lambda: str(library_missing_a_dependency))
