@@ -92,13 +92,18 @@ def mimic_expression(trials: Sequence[Trial], t_s: float, delay_s: float, gain: 
             expr = expression_for(tr.condition, v)
         elif v < 0 and tr.condition in _OPPOSITE:
             expr = expression_for(_OPPOSITE[tr.condition], -v)
-    if noise > 0:
-        expr = replace(
-            expr,
-            happy=min(max(expr.happy + noise * smooth_noise(t_s, seed, 1), 0.0), 1.0),
-            sad=min(max(expr.sad + noise * smooth_noise(t_s, seed, 2), 0.0), 1.0),
-        )
-    return expr
+    return with_noise(expr, t_s, noise, seed)
+
+
+def with_noise(expr, t_s: float, noise: float, seed: int):
+    """``expr`` with smooth spontaneous fluctuations of its happy and sad parts (0-1 clipped)."""
+    if noise <= 0:
+        return expr
+    return replace(
+        expr,
+        happy=min(max(expr.happy + noise * smooth_noise(t_s, seed, 1), 0.0), 1.0),
+        sad=min(max(expr.sad + noise * smooth_noise(t_s, seed, 2), 0.0), 1.0),
+    )
 
 
 def posed_trials(steps: Sequence[ExpressionStep]) -> tuple[Trial, ...]:
@@ -132,13 +137,7 @@ def demo_expression(trials: Sequence[Trial], poses: Sequence[Trial], t_s: float,
     if pose is None:
         return mimic_expression(trials, t_s, delay_s, gain, noise, seed)
     expr = expression_for(pose.condition, float(trial_intensity(pose, t_s - delay_s)))
-    if noise > 0:
-        expr = replace(
-            expr,
-            happy=min(max(expr.happy + noise * smooth_noise(t_s, seed, 1), 0.0), 1.0),
-            sad=min(max(expr.sad + noise * smooth_noise(t_s, seed, 2), 0.0), 1.0),
-        )
-    return expr
+    return with_noise(expr, t_s, noise, seed)
 
 
 def participant_expression(schedule: Schedule, t_s: float, delay_s: float, gain: float,
