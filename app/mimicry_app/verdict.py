@@ -30,7 +30,7 @@ MIN_SCALE = 0.3
 
 
 def scale_limit(*values: float) -> float:
-    """Half-width of the scale that holds ``values``: at least :data:`MIN_SCALE`, in steps of 0.1."""
+    """Half-width of the scale holding ``values``: at least :data:`MIN_SCALE`, steps of 0.1."""
     m = max([abs(v) for v in values if math.isfinite(v)] + [MIN_SCALE])
     return min(1.0, math.ceil(m * 1.15 * 10.0) / 10.0)
 
@@ -165,31 +165,24 @@ class VerdictCard(QFrame):
 
     def show_summary(self, summary: dict) -> bool:
         """Show a session's ``summary.json``; False when it has no primary estimate."""
-        from mimicry.analysis.summary import VERDICT_WORDS, chance_phrase  # noqa: PLC0415
+        from mimicry.analysis.summary import VERDICT_WORDS, verdict_detail  # noqa: PLC0415
 
         prim = summary.get("primary") or {}
         est = prim.get("estimate")
         if est is None:
             return False
+
+        def num(v) -> float:
+            return float("nan") if v is None else float(v)
+
         ci = prim.get("ci95") or [None, None]
-        nan = float("nan")
-        self.set_estimate(float(est), nan if ci[0] is None else float(ci[0]),
-                          nan if ci[1] is None else float(ci[1]))
+        self.set_estimate(float(est), num(ci[0]), num(ci[1]))
         conclusion = str(summary.get("conclusion") or "pending")
         self.set_verdict(conclusion, VERDICT_WORDS.get(conclusion, conclusion))
-        parts = []
-        if ci[0] is not None and ci[1] is not None:
-            parts.append(f"95% interval {ci[0]:+.2f} to {ci[1]:+.2f}.")
-        p, floor = summary.get("p_value"), summary.get("p_floor")
         n = summary.get("n_valid_by_condition") or {}
-        if conclusion == "too_short":
-            need = (summary.get("parameters") or {}).get("min_trials_per_condition", 6)
-            parts.append(f"A verdict needs at least {need} usable happy and {need} sad faces; "
-                         f"this session has {n.get('happy', 0)} and {n.get('sad', 0)}.")
-        elif p is not None and floor is not None:
-            parts.append(chance_phrase(float(p), float(floor)))
-        mde = summary.get("mde_80")
-        if mde is not None and conclusion != "too_short":
-            parts.append(f"This session could see a difference of {mde:.2f} or more.")
-        self.set_detail(" ".join(parts))
+        need = (summary.get("parameters") or {}).get("min_trials_per_condition", 6)
+        self.set_detail(verdict_detail(conclusion, num(ci[0]), num(ci[1]),
+                                       num(summary.get("p_value")), num(summary.get("p_floor")),
+                                       num(summary.get("mde_80")), n.get("happy", 0),
+                                       n.get("sad", 0), int(need)))
         return True

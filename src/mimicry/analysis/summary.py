@@ -56,6 +56,30 @@ def with_demo_line(text: str, demo: bool) -> str:
     return f"{DEMO_LINE}\n{text}" if text else DEMO_LINE
 
 
+def verdict_detail(conclusion: str, ci_low: float, ci_high: float, p_value: float,
+                   p_floor: float, mde: float, n_happy: int, n_sad: int, need: int) -> str:
+    """The line under the verdict, the same on the live meter and the results screen.
+
+    The 95% interval; then what is still needed (``pending``, ``too_short``), or
+    the chance phrase and the smallest difference the session could see.
+    """
+    parts = []
+    if math.isfinite(ci_low) and math.isfinite(ci_high):
+        parts.append(f"95% interval {ci_low:+.2f} to {ci_high:+.2f}.")
+    if conclusion == "too_short":
+        parts.append(f"A verdict needs at least {need} usable happy and {need} sad faces; "
+                     f"this session has {n_happy} and {n_sad}.")
+    elif conclusion == "pending":
+        if min(n_happy, n_sad) < need:
+            parts.append(f"A verdict needs at least {need} usable happy and {need} sad faces.")
+    else:
+        if math.isfinite(p_value) and math.isfinite(p_floor):
+            parts.append(chance_phrase(p_value, p_floor))
+        if math.isfinite(mde):
+            parts.append(f"This session could see a difference of {mde:.2f} or more.")
+    return " ".join(parts)
+
+
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 

@@ -109,7 +109,8 @@ def reading_from_update(update, lag=None, config=None) -> MeterReading:
     config : AnalysisConfig, optional
     """
     from mimicry.analysis.config import AnalysisConfig  # noqa: PLC0415
-    from mimicry.analysis.summary import VERDICT_WORDS, chance_phrase  # noqa: PLC0415
+    from mimicry.analysis.summary import (VERDICT_WORDS, chance_phrase,  # noqa: PLC0415
+                                          verdict_detail)
 
     config = config or AnalysisConfig()
     prim = update.primary
@@ -123,12 +124,10 @@ def reading_from_update(update, lag=None, config=None) -> MeterReading:
         ci_low, ci_high = float(prim.ci_low), float(prim.ci_high)
         interval = (f"Smile at happy minus sad faces so far: {est:+.3f} "
                     f"(95% interval {prim.ci_low:+.3f} to {prim.ci_high:+.3f}).")
-        interval_short = f"95% interval {prim.ci_low:+.2f} to {prim.ci_high:+.2f}."
     else:
         index_text = DASH
         interval = (f"Needs at least 2 happy and 2 sad faces with your face in view "
                     f"(so far {n.get('happy', 0)} happy, {n.get('sad', 0)} sad).")
-        interval_short = interval
     if final:
         conclusion = update.conclusion
         verdict_text = VERDICT_WORDS[conclusion]
@@ -136,15 +135,11 @@ def reading_from_update(update, lag=None, config=None) -> MeterReading:
             verdict = (f"Too few usable faces to conclude anything (at least "
                        f"{need} happy and {need} sad are needed; this session has "
                        f"{n.get('happy', 0)} and {n.get('sad', 0)}).")
-            detail = f"{interval_short} {verdict}"
         else:
             phrase = chance_phrase(prim.p_value, prim.p_floor)
             verdict = phrase + (
                 " Your smile followed the faces more than chance would give."
                 if conclusion == "mimicry" else " This is not distinguishable from chance.")
-            detail = f"{interval_short} {phrase}"
-            if math.isfinite(getattr(prim, "mde", float("nan"))):
-                detail += f" This session could see a difference of {prim.mde:.2f} or more."
         chance = f"{interval} {verdict}"
     else:
         conclusion = "pending"
@@ -152,9 +147,12 @@ def reading_from_update(update, lag=None, config=None) -> MeterReading:
         when = f"after all {planned} faces" if planned else "at the end"
         chance = f"{interval} The verdict comes {when}."
         verdict_text = f"Verdict {when}"
-        short = min(n.get("happy", 0), n.get("sad", 0))
-        detail = interval_short + (f" A verdict needs at least {need} usable happy and {need} "
-                                   f"sad faces." if short < need else "")
+    nan = float("nan")
+    detail = verdict_detail(conclusion, ci_low, ci_high,
+                            getattr(prim, "p_value", nan), getattr(prim, "p_floor", nan),
+                            getattr(prim, "mde", nan), n.get("happy", 0), n.get("sad", 0), need)
+    if not math.isfinite(est):
+        detail = f"{interval} {detail}".strip()  # what the number itself still needs
     lag_s = float("nan")
     enough = min(n.get("happy", 0), n.get("sad", 0)) >= LAG_MIN_PER_CONDITION
     if lag is not None and math.isfinite(lag.peak_lag_s) and enough:
