@@ -91,7 +91,9 @@ def main(args: argparse.Namespace) -> int:
     # no longer matters once the QApplication exists; clean them again for
     # child processes.
     import cv2  # noqa: F401, PLC0415
-    import mediapipe  # noqa: F401, PLC0415
+    from mimicry.tracking.mediapipe_api import mediapipe_vision  # noqa: PLC0415
+
+    mediapipe_vision()
 
     from .qt_env import remove_opencv_qt_paths  # noqa: PLC0415
 
@@ -123,6 +125,28 @@ def main(args: argparse.Namespace) -> int:
             app.quit()
 
         QTimer.singleShot(int(1000 * (quit_after_s if quit_after_s is not None else 3.0)), finish)
+    stop_on_signals(window, app)
     rc = app.exec()
     window.shutdown()
     return int(rc)
+
+
+def stop_on_signals(window, app) -> None:
+    """SIGTERM and Ctrl-C close the window as its close button does, so a session ends "stopped".
+
+    Python runs signal handlers only between bytecodes, never while Qt's event
+    loop waits in C++: a quarter-second timer hands it control.
+    """
+    import signal  # noqa: PLC0415
+
+    from PyQt6.QtCore import QTimer  # noqa: PLC0415
+
+    def close(signum, frame) -> None:  # noqa: ARG001 - signal handler signature
+        QTimer.singleShot(0, window.close)
+        QTimer.singleShot(0, app.quit)
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, close)
+    tick = QTimer(app)
+    tick.timeout.connect(lambda: None)
+    tick.start(250)

@@ -52,6 +52,9 @@ def _lines(r: dict) -> list[str]:
                      f"the demo participant, or use --source VIDEO")
     q = r["qt"]
     lines.append(f"[{ok if q['ok'] else bad}] Qt: {q['detail']}")
+    guard = r["network_guard"]
+    lines.append(f"[{ok}] network: the face model's threads are denied sockets (seccomp)"
+                 if guard == "seccomp" else f"[info] network guard {guard}")
     lines.append(f"[info] sessions are saved under {r['sessions_dir']} (unless --out)")
     lines.append("")
     lines.append("versions: " + ", ".join(f"{k} {v}" for k, v in r["versions"].items()))

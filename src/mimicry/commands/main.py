@@ -5,17 +5,23 @@ Each subcommand lives in :mod:`mimicry.commands.<name>` with two functions:
 their heavy dependencies inside ``run`` so that ``mimicry --help`` stays fast.
 
 Expected errors (:class:`mimicry.core.errors.MimicryError`) become one line on
-stderr and exit code 2. Plain ``mimicry`` with no subcommand starts the app.
+stderr and exit code 2. Anything else is a bug: one line on stderr, the
+traceback in a file in the user's log folder, exit code 70
+(``MIMICRY_TRACEBACK=1`` shows it instead). SIGTERM stops a command as Ctrl-C
+does. Plain ``mimicry`` with no subcommand starts the app.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+from pathlib import Path
 
 from mimicry import __version__
 from mimicry.core.errors import MimicryError
+from mimicry.core.signals import terminate_as_interrupt
 
 #: subcommand name -> module path. Order is the order shown by --help.
 COMMANDS: dict[str, str] = {
@@ -82,13 +88,47 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # a bad argument (one line already printed), --help, --version
         return exc.code if isinstance(exc.code, int) else 2
     try:
-        return int(mods[args.command].run(args) or 0)
+        with terminate_as_interrupt():
+            return int(mods[args.command].run(args) or 0)
     except MimicryError as exc:
         print(f"mimicry {args.command}: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print(f"mimicry {args.command}: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 - a bug: one line here, the traceback in a file
+        if os.environ.get("MIMICRY_TRACEBACK"):
+            raise
+        print(f"mimicry {args.command}: internal error ({_crash_line(exc)}); "
+              f"{_save_traceback(args.command)}", file=sys.stderr)
+        return INTERNAL_ERROR
+
+
+#: Exit code of a bug (BSD's EX_SOFTWARE), apart from 2 for bad input.
+INTERNAL_ERROR = 70
+
+
+def _crash_line(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0][:200] if str(exc) else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _save_traceback(command: str) -> str:
+    """Write the current traceback to the user's log folder; the sentence that says where."""
+    import time  # noqa: PLC0415
+    import traceback  # noqa: PLC0415
+
+    from platformdirs import user_log_dir  # noqa: PLC0415
+
+    try:
+        folder = Path(user_log_dir("mimicry"))
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"crash-{command}-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.txt"
+        path.write_text(f"mimicry {__version__}: {' '.join(sys.argv)}\n\n"
+                        + traceback.format_exc(), encoding="utf-8")
+    except OSError:
+        return "this is a bug; run again with MIMICRY_TRACEBACK=1 to see where"
+    return f"this is a bug; the details are in {path}"
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -220,7 +220,8 @@ def collect(*, model=None, n_cameras: int = 4) -> dict:
     cams = probe_cameras(n_cameras)
     qt = probe_qt()
     from mimicry.runtime.recorder import default_sessions_dir  # noqa: PLC0415
+    from mimicry.tracking.no_network import network_guard  # noqa: PLC0415
 
     return {"ok": m["ok"], "app_ok": m["ok"] and qt["ok"], "model": m, "cameras": cams,
-            "cameras_tried": n_cameras, "qt": qt,
+            "cameras_tried": n_cameras, "qt": qt, "network_guard": network_guard(),
             "sessions_dir": str(default_sessions_dir()), "versions": versions()}

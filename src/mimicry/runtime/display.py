@@ -17,6 +17,38 @@ from mimicry.core.messages import StimulusEvent
 
 WINDOW_NAME = "Mimicry stimulus"
 
+_WINDOW_PROBE = ("import cv2\n"
+                 "cv2.namedWindow('probe', cv2.WINDOW_NORMAL)\n"
+                 "cv2.destroyAllWindows()\n")
+
+
+def check_display(timeout_s: float = 30.0) -> None:
+    """Raise InputError unless a stimulus window can open here.
+
+    OpenCV's window (Qt inside) aborts the whole process when there is no
+    display, so the window is tried first in a child process, before the
+    session folder exists.
+    """
+    import os  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    hint = "use --no-display, or run it from a desktop session"
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY")
+                                                 or os.environ.get("WAYLAND_DISPLAY")):
+        raise InputError(f"cannot open the stimulus window: no display (DISPLAY is not set); "
+                         f"{hint}")
+    try:
+        r = subprocess.run([sys.executable, "-c", _WINDOW_PROBE], capture_output=True,
+                           text=True, timeout=timeout_s)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise InputError(f"cannot open the stimulus window ({exc}); {hint}") from None
+    if r.returncode != 0:
+        lines = [ln.strip() for ln in r.stderr.splitlines() if ln.strip()]
+        why = next((ln for ln in lines if "display" in ln.lower()), lines[-1] if lines else
+                   f"exit code {r.returncode}")
+        raise InputError(f"cannot open the stimulus window ({why[:160]}); {hint}")
+
 
 class StimulusWindow:
     def __init__(self, schedule, size_px: int = 720) -> None:

@@ -50,6 +50,10 @@ def record_session(*, source: str, protocol: str, seed: int | None = None,
     schedule = build_schedule(proto, seed)
     out_root = Path(out).expanduser() if out else default_sessions_dir()
     ensure_writable_folder(out_root)
+    if display:
+        from mimicry.runtime.display import check_display  # noqa: PLC0415
+
+        check_display()  # before the session folder exists
     # A camera is always live; a video or the demo participant is paced unless --fast.
     realtime = source_kind(source) == "camera" or not fast
 

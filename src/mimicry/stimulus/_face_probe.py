@@ -54,8 +54,9 @@ class FaceProbe:
     """
 
     def __init__(self, model_path: str | Path | None = None) -> None:
-        from mediapipe.tasks.python import vision
-        from mediapipe.tasks.python.core.base_options import BaseOptions
+        from mimicry.tracking.mediapipe_api import mediapipe_vision
+
+        _, BaseOptions, vision = mediapipe_vision()
 
         if model_path is None:
             model_path = (Path(__file__).resolve().parents[1] / "assets" / "models"
@@ -67,7 +68,9 @@ class FaceProbe:
             output_face_blendshapes=True,
             output_facial_transformation_matrixes=True,
         )
-        self._landmarker = vision.FaceLandmarker.create_from_options(opts)
+        from mimicry.tracking.no_network import create_offline
+
+        self._landmarker = create_offline(lambda: vision.FaceLandmarker.create_from_options(opts))
 
     def __enter__(self) -> "FaceProbe":
         return self

@@ -22,6 +22,8 @@ from mimicry.core.channels import compute_channels, pose_from_matrix
 from mimicry.core.errors import ModelError
 from mimicry.core.messages import FaceObservation, Frame
 from mimicry.tracking.model import verify_model
+from mimicry.tracking.mediapipe_api import mediapipe_vision
+from mimicry.tracking.no_network import create_offline
 from mimicry.core.native import native_logs_silenced as _native_logs_silenced
 
 
@@ -82,7 +84,7 @@ class MediaPipeTracker(Tracker):
         self.num_faces = int(num_faces)
         self.mode = mode
         self.keep_landmarks = keep_landmarks
-        from mediapipe.tasks.python import BaseOptions, vision  # noqa: PLC0415
+        mp, BaseOptions, vision = mediapipe_vision()
 
         running = vision.RunningMode.VIDEO if mode == "video" else vision.RunningMode.IMAGE
         opts = vision.FaceLandmarkerOptions(
@@ -91,12 +93,11 @@ class MediaPipeTracker(Tracker):
             output_face_blendshapes=True, output_facial_transformation_matrixes=True)
         try:
             with _native_logs_silenced():
-                self._landmarker = vision.FaceLandmarker.create_from_options(opts)
+                self._landmarker = create_offline(
+                    lambda: vision.FaceLandmarker.create_from_options(opts))
         except (RuntimeError, ValueError) as exc:
             raise ModelError(f"face model {path} could not be loaded by MediaPipe: "
                              f"{str(exc).splitlines()[0]}") from None
-        import mediapipe as mp  # noqa: PLC0415
-
         self._mp = mp
         self._last_ms = -1
         self._closed = False
