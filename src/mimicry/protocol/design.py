@@ -136,27 +136,10 @@ def draw_orders(n_conditions: int, per_condition: int, blocks: int, n: int,
         todo = np.arange(n)
         start_last, start_run = last.copy(), run.copy()
         for _attempt in range(1000):
-            m = todo.size
-            remaining = np.full((m, k), per_condition, dtype=np.int64)
-            lst, rn = start_last[todo].copy(), start_run[todo].copy()
-            seq = np.empty((m, per_block), dtype=np.int8)
-            dead = np.zeros(m, dtype=bool)
-            u = rng.random((m, per_block))
-            for j in range(per_block):
-                w = remaining.astype(float)
-                banned = rn >= max_run
-                w[banned, np.clip(lst[banned], 0, k - 1)] = 0.0
-                tot = w.sum(axis=1)
-                dead |= tot <= 0
-                tot = np.where(tot > 0, tot, 1.0)
-                cum = np.cumsum(w, axis=1) / tot[:, None]
-                c = np.minimum((u[:, j:j + 1] >= cum).sum(axis=1), k - 1)
-                # Never land on a zero-weight condition through rounding.
-                c = np.where(w[np.arange(m), c] > 0, c, np.argmax(w, axis=1))
-                seq[:, j] = c
-                remaining[np.arange(m), c] -= 1
-                rn = np.where(c == lst, rn + 1, 1)
-                lst = c
+            u = rng.random((todo.size, per_block))
+            draw_rows = _draw_rows_scalar if todo.size <= _SCALAR_ROWS else _draw_rows_vector
+            seq, lst, rn, dead = draw_rows(u, per_condition, k, start_last[todo],
+                                           start_run[todo], max_run)
             ok = ~dead
             rows = todo[ok]
             out[rows, b * per_block:(b + 1) * per_block] = seq[ok]
@@ -168,3 +151,71 @@ def draw_orders(n_conditions: int, per_condition: int, blocks: int, n: int,
             raise ConfigError("could not build a trial order without a condition more than "
                               f"{max_run} times in a row")
     return out
+
+
+#: Up to this many rows, :func:`draw_orders` draws row by row in plain Python: the
+#: same numbers as the vectorised draw, 10-20 times faster for the one row a schedule needs.
+_SCALAR_ROWS = 4
+
+_Rows = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _draw_rows_vector(u: np.ndarray, per_condition: int, k: int, start_last: np.ndarray,
+                      start_run: np.ndarray, max_run: int) -> _Rows:
+    """One attempt at one block for every row at once: (seq, last, run, dead)."""
+    m, per_block = u.shape
+    remaining = np.full((m, k), per_condition, dtype=np.int64)
+    lst, rn = start_last.copy(), start_run.copy()
+    seq = np.empty((m, per_block), dtype=np.int8)
+    dead = np.zeros(m, dtype=bool)
+    for j in range(per_block):
+        w = remaining.astype(float)
+        banned = rn >= max_run
+        w[banned, np.clip(lst[banned], 0, k - 1)] = 0.0
+        tot = w.sum(axis=1)
+        dead |= tot <= 0
+        tot = np.where(tot > 0, tot, 1.0)
+        cum = np.cumsum(w, axis=1) / tot[:, None]
+        c = np.minimum((u[:, j:j + 1] >= cum).sum(axis=1), k - 1)
+        # Never land on a zero-weight condition through rounding.
+        c = np.where(w[np.arange(m), c] > 0, c, np.argmax(w, axis=1))
+        seq[:, j] = c
+        remaining[np.arange(m), c] -= 1
+        rn = np.where(c == lst, rn + 1, 1)
+        lst = c
+    return seq, lst, rn, dead
+
+
+def _draw_rows_scalar(u: np.ndarray, per_condition: int, k: int, start_last: np.ndarray,
+                      start_run: np.ndarray, max_run: int) -> _Rows:
+    """:func:`_draw_rows_vector` row by row, with the same arithmetic (weights are whole
+    numbers, so every sum is exact and each cut point is one identical division)."""
+    m, per_block = u.shape
+    seq = np.zeros((m, per_block), dtype=np.int8)
+    lst_out, rn_out = start_last.astype(np.int64), start_run.astype(np.int64)
+    dead = np.zeros(m, dtype=bool)
+    for r in range(m):
+        remaining = [per_condition] * k
+        lst, rn = int(start_last[r]), int(start_run[r])
+        row = seq[r]
+        for j, x in enumerate(u[r].tolist()):
+            w = [float(v) for v in remaining]
+            if rn >= max_run:
+                w[min(max(lst, 0), k - 1)] = 0.0
+            tot = sum(w)
+            if tot <= 0:
+                dead[r] = True
+                break
+            acc, c = 0.0, 0
+            for wq in w:
+                acc += wq
+                c += x >= acc / tot
+            c = min(c, k - 1)
+            if w[c] <= 0:
+                c = w.index(max(w))
+            row[j] = c
+            remaining[c] -= 1
+            rn = rn + 1 if c == lst else 1
+            lst = c
+        lst_out[r], rn_out[r] = lst, rn
+    return seq, lst_out, rn_out, dead

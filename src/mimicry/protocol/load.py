@@ -11,6 +11,7 @@ from typing import Any, Sequence
 from mimicry.core.activities import ACTIVITY_NAMES
 from mimicry.core.check import check_option
 from mimicry.core.errors import ConfigError, InputError
+from mimicry.protocol import limits as L
 from mimicry.protocol.model import (EXPRESSION_NAMES, PROTOCOL_CONDITIONS, SCHEMA_VERSION,
                                     DisplayOptions, Protocol)
 
@@ -62,40 +63,43 @@ class _Reader:
     def has(self, key: str) -> bool:
         return key in self.table
 
-    def integer(self, key: str, default: int, minimum: int) -> int:
+    def integer(self, key: str, default: int, minimum: int, maximum: int) -> int:
         if key not in self.table:
             return default
         v = self.table[key]
-        if isinstance(v, bool) or not isinstance(v, int) or v < minimum:
-            raise self.fail(key, f"an integer >= {minimum}", v)
+        if isinstance(v, bool) or not isinstance(v, int) or not minimum <= v <= maximum:
+            raise self.fail(key, f"an integer from {minimum} to {maximum}", v)
         return int(v)
 
-    def number(self, key: str, default: float, lo: float, hi: float = math.inf,
+    def number(self, key: str, default: float, lo: float, hi: float,
                lo_open: bool = False) -> float:
         if key not in self.table:
             return default
         v = self.table[key]
-        if hi == math.inf:
-            expected = f"a number {'>' if lo_open else '>='} {lo:g} (seconds)" if key.endswith("_s") \
-                else f"a number {'>' if lo_open else '>='} {lo:g}"
-        else:
-            expected = f"a number from {lo:g} to {hi:g}"
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+        expected = (f"a number > {lo:g} and <= {hi:g}" if lo_open
+                    else f"a number from {lo:g} to {hi:g}")
+        if (isinstance(v, bool) or not isinstance(v, (int, float))
+                or (isinstance(v, float) and not math.isfinite(v))):  # no float(10**400)
             raise self.fail(key, expected, v)
         if (v <= lo if lo_open else v < lo) or v > hi:
             raise self.fail(key, expected, v)
         return float(v)
 
-    def string(self, key: str, default: str, *, nonempty: bool = False,
-               forbid: str = "") -> str:
+    def string(self, key: str, default: str, *, max_chars: int, nonempty: bool = False,
+               forbid: str = "", allow: str = "") -> str:
         if key not in self.table:
             return default
         v = self.table[key]
         expected = "a non-empty string" if nonempty else "a string"
+        expected += f" of at most {max_chars} characters"
         if forbid:
             expected += f" without {' or '.join(repr(c) for c in forbid)}"
-        if not isinstance(v, str) or (nonempty and not v.strip()) or any(c in v for c in forbid):
+        if (not isinstance(v, str) or (nonempty and not v.strip()) or len(v) > max_chars
+                or any(c in v for c in forbid)):
             raise self.fail(key, expected, v)
+        bad = L.first_control(v, allow)
+        if bad is not None:
+            raise self.fail(key, f"text without control characters such as {bad!r}", v)
         return v
 
     def boolean(self, key: str, default: bool) -> bool:
@@ -110,15 +114,22 @@ class _Reader:
         if key not in self.table:
             return default
         v = self.table[key]
+        if not isinstance(v, str) or len(v) > 100 or L.first_control(v) is not None:
+            raise self.fail(key, f"one of {', '.join(repr(a) for a in allowed)}", v)
         return check_option(self._name(key), v, allowed, where=self.source)
 
 
 def _show(v: Any) -> str:
+    """A value for an error line: short, one line."""
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, dict):
         return "a table"
-    return repr(v)
+    text = repr(v)
+    if len(text) > 80:
+        size = f"{len(v)} characters" if isinstance(v, str) else f"{len(text)} characters written"
+        text = f"{text[:60]}... ({size})"
+    return text
 
 
 def list_protocols() -> tuple[str, ...]:
@@ -155,8 +166,9 @@ def load_protocol(name_or_path: str | Path) -> Protocol:
     Raises
     ------
     ConfigError
-        Unknown shipped name, invalid TOML, a wrong, missing or unknown key.
-        One line naming the file and the key.
+        Unknown shipped name, invalid TOML or not UTF-8 text, a wrong, missing
+        or unknown key, or a value outside its limit
+        (:mod:`mimicry.protocol.limits`). One line naming the file and the key.
     InputError
         The file, or a stimulus set's file, does not exist or cannot be read.
     """
@@ -172,11 +184,14 @@ def load_protocol(name_or_path: str | Path) -> Protocol:
             raise InputError(f"protocol file {path} not found; expected a .toml file or one of "
                              f"the shipped protocols {', '.join(SHIPPED_PROTOCOLS)}")
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read protocol file {path}: "
-                         f"{getattr(exc, 'strerror', None) or exc}") from None
-    return parse_protocol(text, source=path)
+        with open(path, "rb") as fh:
+            data = fh.read(L.MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise InputError(f"cannot read protocol file {path}: {exc.strerror or exc}") from None
+    if len(data) > L.MAX_FILE_BYTES:
+        raise ConfigError(f"protocol {path.name}: too large for a protocol file (more than "
+                          f"{L.MAX_FILE_BYTES} bytes)")
+    return parse_protocol(L.decode_protocol_bytes(data, f"protocol {path.name}"), source=path)
 
 
 def parse_protocol(text: str, source: str | Path = "<string>") -> Protocol:
@@ -189,34 +204,41 @@ def parse_protocol(text: str, source: str | Path = "<string>") -> Protocol:
 
     src_path = Path(source) if not (isinstance(source, str) and source.startswith("<")) else None
     label = f"protocol {src_path.name}" if src_path is not None else f"protocol {source}"
+    if len(text) > L.MAX_FILE_BYTES:
+        raise ConfigError(f"{label}: too large for a protocol file (more than "
+                          f"{L.MAX_FILE_BYTES} characters)")
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{label}: not valid TOML: {exc}") from None
+        data = tomllib.loads(text.removeprefix("\ufeff"))  # a byte-order mark is harmless
+    except RecursionError:
+        raise ConfigError(f"{label}: not valid TOML (nested too deeply to read)") from None
+    except (ValueError, TypeError) as exc:  # TOMLDecodeError is a ValueError
+        msg = " ".join(str(exc).split())[:200]
+        raise ConfigError(f"{label}: not valid TOML ({msg})") from None
 
     top = _Reader(label, "", data)
     if "schema_version" not in data:
         raise ConfigError(f"{label}: schema_version is missing; expected "
                           f"schema_version = {SCHEMA_VERSION} as the first line")
     sv = data["schema_version"]
-    if isinstance(sv, bool) or sv != SCHEMA_VERSION:
+    if type(sv) is not int or sv != SCHEMA_VERSION:  # not 1.0, not true
         raise ConfigError(f"{label}: schema_version must be {SCHEMA_VERSION} (the protocol format "
                           f"this version of mimicry reads), got {_show(sv)}")
     default_name = src_path.stem if src_path is not None else "protocol"
-    name = top.string("name", default_name, nonempty=True, forbid=";=\n")
-    description = top.string("description", "")
-    seed = top.integer("seed", 0, 0) if top.has("seed") else None
+    name = top.string("name", default_name, max_chars=L.MAX_NAME_CHARS, nonempty=True,
+                      forbid=";=\n")
+    description = top.string("description", "", max_chars=L.MAX_DESCRIPTION_CHARS, allow="\n")
+    seed = top.integer("seed", 0, 0, L.MAX_SEED) if top.has("seed") else None
     activity = top.choice("activity", "", ACTIVITY_NAMES) if top.has("activity") else None
 
     cal = _Reader(label, "calibration", data.get("calibration", {}))
-    calibration_s = cal.number("duration_s", 10.0, 0.0)
+    calibration_s = cal.number("duration_s", 10.0, 0.0, L.MAX_STEP_S)
     expressions = _expressions(label, cal)
     expression_s = cal.number("expression_s", 4.0, 1.0, 30.0)
     expression_relax_s = cal.number("expression_relax_s", 3.0, 0.0, 30.0)
 
     tr = _Reader(label, "trials", data.get("trials", {}))
-    blocks = tr.integer("blocks", 1, 1)
-    per_condition = tr.integer("per_condition", 4, 1)
+    blocks = tr.integer("blocks", 1, 1, L.MAX_BLOCKS)
+    per_condition = tr.integer("per_condition", 4, 1, L.MAX_PER_CONDITION)
     conditions: tuple[str, ...] = ("happy", "sad", "neutral")
     if tr.has("conditions"):
         conds = tr.table["conditions"]
@@ -224,22 +246,27 @@ def parse_protocol(text: str, source: str | Path = "<string>") -> Protocol:
                 or not all(isinstance(c, str) for c in conds)):
             raise tr.fail("conditions", "a non-empty list of strings", conds)
         for c in conds:
-            check_option("[trials] conditions", c, PROTOCOL_CONDITIONS, where=label)
+            _option(tr, "conditions", c, PROTOCOL_CONDITIONS)
         if len(set(conds)) != len(conds):
             raise tr.fail("conditions", "a list without repeats", conds)
         conditions = tuple(conds)
-    stimulus_s = tr.number("stimulus_s", 4.0, 0.0, lo_open=True)
-    morph_s = tr.number("morph_s", 1.0, 0.0)
+    n_trials = blocks * per_condition * len(conditions)
+    if n_trials > L.MAX_TRIALS:
+        raise ConfigError(f"{label}: [trials] blocks x per_condition x conditions must be at most "
+                          f"{L.MAX_TRIALS} trials, got {blocks} x {per_condition} x "
+                          f"{len(conditions)} = {n_trials}")
+    stimulus_s = tr.number("stimulus_s", 4.0, 0.0, L.MAX_STEP_S, lo_open=True)
+    morph_s = tr.number("morph_s", 1.0, 0.0, L.MAX_STEP_S)
     if morph_s > stimulus_s:
         raise ConfigError(f"{label}: [trials] morph_s must be <= stimulus_s ({stimulus_s:g}), "
                           f"got {morph_s:g}")
     intensity = tr.number("intensity", 1.0, 0.0, 1.0)
-    iti_s = tr.number("iti_s", 3.0, 0.0)
-    iti_jitter_s = tr.number("iti_jitter_s", 0.5, 0.0)
+    iti_s = tr.number("iti_s", 3.0, 0.0, L.MAX_STEP_S)
+    iti_jitter_s = tr.number("iti_jitter_s", 0.5, 0.0, L.MAX_STEP_S)
     if iti_jitter_s > iti_s:
         raise ConfigError(f"{label}: [trials] iti_jitter_s must be <= iti_s ({iti_s:g}), "
                           f"got {iti_jitter_s:g}")
-    block_break_s = tr.number("block_break_s", 0.0, 0.0)
+    block_break_s = tr.number("block_break_s", 0.0, 0.0, L.MAX_STEP_S)
 
     st = _Reader(label, "stimuli", data.get("stimuli", {}))
     video_end = st.choice("video_end", "hold", ("hold", "loop"))
@@ -249,7 +276,7 @@ def parse_protocol(text: str, source: str | Path = "<string>") -> Protocol:
     stimulus_set = None
     identities: tuple[str, ...] = ()
     if st.has("set"):
-        set_s = st.string("set", "", nonempty=True)
+        set_s = st.string("set", "", max_chars=L.MAX_PATH_CHARS, nonempty=True)
         set_path = Path(set_s).expanduser()
         if not set_path.is_absolute():
             base = src_path.parent if src_path is not None else Path.cwd()
@@ -274,10 +301,11 @@ def parse_protocol(text: str, source: str | Path = "<string>") -> Protocol:
     display = DisplayOptions(
         face_scale=dt.number("face_scale", 0.8, 0.2, 1.0),
         background=_colour(label, dt),
-        calibration_text=dt.string("calibration_text", DisplayOptions.calibration_text),
+        calibration_text=dt.string("calibration_text", DisplayOptions.calibration_text,
+                                   max_chars=L.MAX_TEXT_CHARS),
         show_progress=dt.boolean("show_progress", True),
     )
-    return Protocol(
+    protocol = Protocol(
         schema_version=SCHEMA_VERSION, name=name, description=description,
         calibration_s=calibration_s, expressions=expressions, expression_s=expression_s,
         expression_relax_s=expression_relax_s, blocks=blocks, per_condition=per_condition,
@@ -286,6 +314,20 @@ def parse_protocol(text: str, source: str | Path = "<string>") -> Protocol:
         identities=identities, stimulus_set=stimulus_set, video_end=video_end,
         display=display, path=src_path, activity=activity,
     )
+    if protocol.max_duration_s > L.MAX_SESSION_S:
+        raise ConfigError(f"{label}: the session would last up to {protocol.max_duration_s:.0f} s "
+                          f"(calibration, {protocol.n_trials} trials and breaks); a protocol may "
+                          f"last at most {L.MAX_SESSION_S:.0f} s (2 hours): use fewer [trials] or "
+                          f"shorter durations")
+    return protocol
+
+
+def _option(reader: _Reader, key: str, value: str, allowed: Sequence[str]) -> str:
+    """One name of a list: short, one line, and one of ``allowed``."""
+    if len(value) > 100 or L.first_control(value) is not None:
+        raise reader.fail(key, f"a list of names from {', '.join(repr(a) for a in allowed)}",
+                          value)
+    return check_option(reader._name(key), value, allowed, where=reader.source)
 
 
 def _expressions(label: str, cal: _Reader) -> tuple[str, ...]:
@@ -297,14 +339,14 @@ def _expressions(label: str, cal: _Reader) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise cal.fail("expressions", f"a list of names from {names} ([] for none)", value)
     for v in value:
-        check_option("[calibration] expressions", v, EXPRESSION_NAMES, where=label)
+        _option(cal, "expressions", v, EXPRESSION_NAMES)
     if len(set(value)) != len(value):
         raise cal.fail("expressions", "a list without repeats", value)
     return tuple(value)
 
 
 def _colour(label: str, dt: _Reader) -> str:
-    v = dt.string("background", DisplayOptions.background)
+    v = dt.string("background", DisplayOptions.background, max_chars=L.MAX_NAME_CHARS)
     if not _HEX_COLOUR.match(v):
         raise dt.fail("background", 'a colour "#rrggbb"', v)
     return v.lower()
@@ -326,7 +368,7 @@ def _resolve_identities(label: str, st: _Reader) -> tuple[str, ...]:
                 f"{label}: [stimuli] identities lists {v!r}, the virtual participant's identity, "
                 f"which is never a stimulus; choose from {', '.join(repr(i) for i in stimulus_ids)}")
         if v not in IDENTITIES:
-            check_option("[stimuli] identities", v, stimulus_ids, where=label)
+            _option(st, "identities", v, stimulus_ids)
     if len(set(value)) != len(value):
         raise st.fail("identities", "a list without repeats", value)
     return tuple(value)

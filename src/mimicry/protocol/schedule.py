@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
@@ -146,29 +147,54 @@ def _round_ms(x: float) -> float:
     return round(x, 3)
 
 
+#: Most swap partners looked at to repair one repeated face: keeps the repair linear in
+#: the number of trials (a condition with up to this many trials has every swap tried).
+_MAX_SWAP_TRIES = 256
+
+
 def _assign_ids(order: list[str], pools: dict[str, tuple[str, ...]],
                 rng: np.random.Generator) -> list[str]:
     """Give each trial a stimulus id: within a condition, cycle through a shuffled pool.
 
     Each condition sees its pool as evenly as possible (every identity once before
-    any twice); afterwards, swaps within a condition avoid the same id twice in a row.
+    any twice); afterwards, swaps within a condition avoid the same id twice in a row
+    (the condition's trials are tried in order, at most :data:`_MAX_SWAP_TRIES` of them).
     """
-    queues: dict[str, list[str]] = {c: [] for c in pools}
+    queues: dict[str, deque[str]] = {c: deque() for c in pools}
     ids: list[str] = []
     for c in order:
         if not queues[c]:
             pool = list(pools[c])
-            queues[c] = [pool[i] for i in rng.permutation(len(pool))]
-        ids.append(queues[c].pop(0))
-    # Repair consecutive repeats by swapping with a later trial of the same condition.
+            queues[c] = deque(pool[i] for i in rng.permutation(len(pool)))
+        ids.append(queues[c].popleft())
+    n = len(ids)
+    at: dict[str, list[int]] = {c: [] for c in pools}  # the trials of each condition
+    for k, c in enumerate(order):
+        at[c].append(k)
+    # The ids of each condition never change (swaps stay within a condition).
+    values = {c: set(ids[k] for k in ks) for c, ks in at.items()}
+
     def clash(k: int) -> bool:
-        return (k > 0 and ids[k] == ids[k - 1]) or (k + 1 < len(ids) and ids[k] == ids[k + 1])
+        return (k > 0 and ids[k] == ids[k - 1]) or (k + 1 < n and ids[k] == ids[k + 1])
 
     def fix(i: int) -> bool:
-        if len(set(pools[order[i]])) < 2:  # nothing to swap with; skip the O(n) scan
+        """Swap ids[i] with the first trial j of its condition that leaves no repeat."""
+        c, x = order[i], ids[i]
+        if len(values[c]) < 2:  # nothing to swap with
             return False
-        for j in range(len(ids)):
-            if j == i or order[j] != order[i] or ids[j] == ids[i]:
+        near = {x} | {ids[k] for k in (i - 1, i + 1) if 0 <= k < n}
+        # A partner two or more trials away works if its id is unlike i's neighbours and
+        # x is unlike its own; without such an id only the trials next to i can work.
+        cands = at[c] if values[c] - near else [k for k in (i - 1, i + 1)
+                                                 if 0 <= k < n and order[k] == c]
+        for j in cands[:_MAX_SWAP_TRIES]:
+            if j == i or ids[j] == x:
+                continue
+            if abs(j - i) > 1:
+                if ids[j] not in near and (j == 0 or ids[j - 1] != x) and (
+                        j + 1 == n or ids[j + 1] != x):
+                    ids[i], ids[j] = ids[j], ids[i]
+                    return True
                 continue
             ids[i], ids[j] = ids[j], ids[i]
             if not (clash(i) or clash(j)):
@@ -176,7 +202,8 @@ def _assign_ids(order: list[str], pools: dict[str, tuple[str, ...]],
             ids[i], ids[j] = ids[j], ids[i]
         return False
 
-    for i in range(1, len(ids)):
+    # Repair consecutive repeats by swapping with another trial of the same condition.
+    for i in range(1, n):
         if ids[i] == ids[i - 1]:
             fix(i) or fix(i - 1)
     return ids

@@ -40,6 +40,7 @@ import numpy as np
 from mimicry.core.check import check_option
 from mimicry.core.errors import ConfigError, InputError
 from mimicry.io.formats import CONDITIONS
+from mimicry.protocol import limits as L
 
 MANIFEST_NAME = "manifest.csv"
 MANIFEST_COLUMNS: tuple[str, ...] = ("file", "condition", "intensity")
@@ -230,10 +231,16 @@ def _probe_video(path: Path) -> tuple[int, int, float, int] | None:
     """(width, height, fps, n_frames) if the video opens and its first frame decodes."""
     import cv2
 
-    cap = cv2.VideoCapture(str(path))
+    from mimicry.core.native import native_logs_silenced
+
+    with native_logs_silenced():  # FFmpeg's "moov atom not found": the caller says it in a line
+        cap = cv2.VideoCapture(str(path))
     try:
         if not cap.isOpened():
             return None
+        w, h = int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT))
+        if w > L.MAX_IMAGE_SIDE or h > L.MAX_IMAGE_SIDE or w * h > L.MAX_IMAGE_PIXELS:
+            return None  # refused before a frame is decoded
         ok, bgr = cap.read()
         if not ok or bgr is None:
             return None
@@ -298,6 +305,9 @@ def load_stimulus_set(folder: str | Path) -> StimulusSet:
                           f"{','.join(MANIFEST_COLUMNS)}, got {','.join(header) or '(nothing)'}")
     col = {name: header.index(name) for name in MANIFEST_COLUMNS}
 
+    if len(rows) - 1 > L.MAX_MANIFEST_ITEMS:
+        raise ConfigError(f"{manifest} has {len(rows) - 1} rows; a stimulus set may list at most "
+                          f"{L.MAX_MANIFEST_ITEMS} items")
     items: list[StimulusItem] = []
     seen: dict[str, int] = {}
     for row_no, cells in enumerate(rows[1:], start=2):
@@ -323,7 +333,7 @@ def load_stimulus_set(folder: str | Path) -> StimulusSet:
         if not (0.0 <= intensity <= 1.0):
             raise ConfigError(f"{where} (file {file!r}): intensity must be a number from 0 to 1, "
                               f"got {intensity_s!r}")
-        path = folder / file
+        path = L.item_path(folder, file, where)  # inside the folder
         suffix = path.suffix.lower()
         if suffix not in IMAGE_SUFFIXES + VIDEO_SUFFIXES:
             raise ConfigError(
@@ -332,6 +342,7 @@ def load_stimulus_set(folder: str | Path) -> StimulusSet:
         if not path.is_file():
             raise InputError(f"{where}: file {file!r} not found in {folder}{'/' if str(folder)[-1:] != '/' else ''}")
         if suffix in IMAGE_SUFFIXES:
+            L.check_image_size(path, f"{where}: file {file!r}")  # from the header: no bombs
             try:
                 img = _read_image(path)
             except InputError:
