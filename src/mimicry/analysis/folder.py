@@ -44,19 +44,12 @@ class FolderAnalysis:
 
 def write_trials_csv(path: Path, result: SessionResult) -> None:
     """Write ``trials.csv``: :data:`~mimicry.analysis.offline.TRIAL_CSV_COLUMNS`."""
-    import csv  # noqa: PLC0415
-    import io  # noqa: PLC0415
-
-    from mimicry.io.atomic import write_text_atomic  # noqa: PLC0415
+    from mimicry.io.atomic import write_csv_atomic  # noqa: PLC0415
     from mimicry.io.formats import format_cell  # noqa: PLC0415
 
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(list(TRIAL_CSV_COLUMNS))
-    for row in trial_rows(result):
-        writer.writerow([format_cell(row[c]) for c in TRIAL_CSV_COLUMNS])
+    rows = [[format_cell(row[c]) for c in TRIAL_CSV_COLUMNS] for row in trial_rows(result)]
     try:
-        write_text_atomic(path, buf.getvalue())  # whole, so a crash never leaves half a file
+        write_csv_atomic(path, TRIAL_CSV_COLUMNS, rows)  # whole, so a crash never leaves half a file
     except InputError as exc:  # e.g. the disk is full
         raise InputError(f"{exc}; expected a writable session folder") from None
 
@@ -72,14 +65,31 @@ def write_summary_json(path: Path, summary: dict) -> None:
         raise InputError(f"{exc}; expected a writable session folder") from None
 
 
+def require_trials(session) -> None:
+    """Raise NoTrialsError (saying whether the session ended early) unless it has trials."""
+    from mimicry.protocol.timeline import trials_from_events  # noqa: PLC0415
+
+    if trials_from_events(session.events):
+        return
+    status = session.meta.get("status")
+    why = ("" if status in (None, "complete") else
+           f"; the session is incomplete (session.json status {status!r}): it ended before "
+           f"its first trial")
+    raise NoTrialsError(f"{session.path / 'events.csv'} has no stimulus trials (no "
+                        f"stimulus_onset events), so there is nothing to analyse{why}")
+
+
 def is_demo_session(folder: str | Path) -> bool:
     """True when ``session.json`` of ``folder`` says its source was the demo participant.
 
     A folder without a readable ``session.json`` (a hand-made one) is not a demo.
     """
+    from mimicry.io.session import read_json  # noqa: PLC0415
+
+    path = Path(folder) / "session.json"
     try:
-        meta = json.loads((Path(folder) / "session.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        meta = read_json(path) if path.is_file() else None
+    except InputError:  # damaged: load_session has already said so
         return False
     source = meta.get("source") if isinstance(meta, dict) else None
     return isinstance(source, dict) and source.get("kind") == "demo"
@@ -119,16 +129,13 @@ def analyze_folder(folder: str | Path, config: AnalysisConfig | None = None) -> 
         ``events.csv`` holds no stimulus trials.
     """
     from mimicry.io.session import load_session  # noqa: PLC0415
-    from mimicry.protocol.timeline import trials_from_events  # noqa: PLC0415
     from mimicry.analysis.summary import plain_summary  # noqa: PLC0415
 
     session = load_session(folder)
     if not (session.path / "events.csv").is_file():
         raise InputError(f"{session.path} holds no events.csv; expected the stimulus timeline "
                          f"(from 'mimicry record', the app, or 'mimicry process --events')")
-    if not trials_from_events(session.events):
-        raise NoTrialsError(f"{session.path / 'events.csv'} has no stimulus trials (no "
-                            f"stimulus_onset events), so there is nothing to analyse")
+    require_trials(session)
     result = analyze_session(session.frames, session.events, config,
                              session_status=session.status)
     if session.warnings:

@@ -187,7 +187,10 @@ def lagged_xcorr(
     last = max(tr.end_s for tr in reach)
     # Align the grid on a frame so that regular frames are used as they are.
     start_t = max(t[0], first - config.max_lag_s)
-    start_t = t[np.searchsorted(t, start_t - 1e-9)]
+    i_start = int(np.searchsorted(t, start_t - 1e-9))
+    if i_start >= t.size:  # the clip ends before the first stimulus's reach
+        return empty
+    start_t = t[i_start]
     span = (start_t, min(t[-1], last + config.max_lag_s))
     if span[1] - span[0] < 2 * dt:
         return empty

@@ -5,6 +5,7 @@ Examples:
   mimicry process participant.mp4 --events events.csv --out session/
   mimicry process photos/ --out results/photos
   mimicry process a.mp4 b.mp4 c.mp4 --out results/ --jobs 2   (one folder per input)
+  mimicry process clip.mp4 --out results/clip --overwrite   (replace the session there)
 """
 
 from __future__ import annotations
@@ -28,14 +29,17 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", metavar="PATH", help="face model (default: the shipped copy)")
     p.add_argument("--jobs", type=arg_range(1, kind=int), default=1, metavar="N",
                    help="process several inputs in N parallel processes")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace the session the output folder already holds (refused otherwise)")
     p.add_argument("--quiet", action="store_true", help="no progress display")
 
 
 def _one(job: tuple) -> tuple[str, int, float, float]:
-    inp, out, events, faces, model, progress = job
+    inp, out, events, faces, model, progress, overwrite = job
     from mimicry.runtime.process import process_input  # noqa: PLC0415
 
-    r = process_input(inp, out, events_path=events, faces=faces, model=model, progress=progress)
+    r = process_input(inp, out, events_path=events, faces=faces, model=model, progress=progress,
+                      overwrite=overwrite)
     return str(r.out_dir), r.n_frames, r.face_frames_pct, r.fps
 
 
@@ -46,12 +50,13 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     progress = None if not args.quiet else False
     if len(args.inputs) == 1:
-        jobs = [(args.inputs[0], out, args.events, args.faces, args.model, progress)]
+        jobs = [(args.inputs[0], out, args.events, args.faces, args.model, progress,
+                 args.overwrite)]
     else:
         stems = [Path(i).stem or Path(i).name for i in args.inputs]
         if len(set(stems)) != len(stems):
             raise InputError("several INPUTs share a name; their output folders would collide")
-        jobs = [(i, out / s, None, args.faces, args.model, False)
+        jobs = [(i, out / s, None, args.faces, args.model, False, args.overwrite)
                 for i, s in zip(args.inputs, stems)]
     if args.jobs == 1 or len(jobs) == 1:
         results = [_one(j) for j in jobs]

@@ -66,6 +66,21 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Render; a run that fails leaves no ``--out`` folder it created."""
+    import shutil
+    from pathlib import Path
+
+    out = Path(args.out).expanduser()
+    existed = out.exists()
+    try:
+        return _run(args)
+    except BaseException:
+        if not existed:
+            shutil.rmtree(out, ignore_errors=True)
+        raise
+
+
+def _run(args: argparse.Namespace) -> int:
     import time
 
     # Numbers are parsed and range-checked by argparse (see add_arguments).

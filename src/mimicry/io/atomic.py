@@ -8,6 +8,8 @@ replaces a symlink at the destination instead of writing through it.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import tempfile
@@ -15,8 +17,8 @@ from pathlib import Path
 
 from mimicry.core.errors import InputError
 
-__all__ = ["ensure_writable_folder", "write_bytes_atomic", "write_json_atomic",
-           "write_text_atomic"]
+__all__ = ["ensure_writable_folder", "formula_safe", "write_bytes_atomic", "write_csv_atomic",
+           "write_json_atomic", "write_text_atomic"]
 
 
 def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> None:
@@ -60,6 +62,35 @@ def write_json_atomic(path: str | os.PathLike, obj, *, indent: int | None = 2,
     """Write ``obj`` as JSON plus a final newline to ``path`` atomically."""
     text = json.dumps(obj, indent=indent, allow_nan=allow_nan, default=default) + "\n"
     write_text_atomic(path, text)
+
+
+def write_csv_atomic(path: str | os.PathLike, header, rows) -> None:
+    """Write a CSV (a header, then rows of cells) to ``path`` atomically."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(list(header))
+    writer.writerows(rows)
+    write_text_atomic(path, buf.getvalue())
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(cell: str) -> str:
+    """``cell`` with a leading ``'`` when a spreadsheet would run it as a formula.
+
+    Folder names and participant ids go into CSV files a researcher opens in a
+    spreadsheet; ``=HYPERLINK(...)`` there would run. Following OWASP's advice
+    on CSV injection, text starting with ``= + - @``, a tab or a carriage
+    return gets a leading apostrophe; numbers (``-0.12``) are left as they are.
+    """
+    if not cell.startswith(_FORMULA_START):
+        return cell
+    try:
+        float(cell)
+    except ValueError:
+        return "'" + cell
+    return cell
 
 
 def ensure_writable_folder(folder: str | os.PathLike, what: str = "output folder") -> Path:

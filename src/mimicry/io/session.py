@@ -72,14 +72,27 @@ def _json_default(o):
 
 
 def read_json(path: Path) -> dict:
+    """Read a JSON file; raises :class:`InputError` naming it (and the line) when damaged."""
     try:
-        with open(path, encoding="utf-8") as fh:
+        with open(path, encoding="utf-8-sig") as fh:
             return json.load(fh)
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
     except json.JSONDecodeError as exc:
-        raise InputError(f"{path} is not valid JSON (line {exc.lineno}); expected a "
-                         f"session.json") from None
+        raise InputError(f"{path} is not valid JSON (line {exc.lineno}, column {exc.colno}: "
+                         f"{exc.msg}); expected a {path.name}") from None
+    except UnicodeDecodeError:
+        data = path.read_bytes()
+        try:
+            data.decode("utf-8", "strict")
+            where = ""
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            where = f" (line {line}: byte 0x{data[exc.start]:02x})"
+        raise InputError(f"{path} is not UTF-8 text{where}; expected a {path.name} saved as "
+                         f"UTF-8") from None
+    except RecursionError:
+        raise InputError(f"{path} is nested too deeply to read; expected a {path.name}") from None
 
 
 @dataclass
@@ -148,8 +161,12 @@ def load_session(path: str | os.PathLike) -> Session:
     events = read_events(p / "events.csv") if (p / "events.csv").is_file() else []
     trials = None
     if (p / "trials.csv").is_file():
-        with open(p / "trials.csv", newline="", encoding="utf-8") as fh:
-            trials = list(csv.DictReader(fh))
+        try:
+            with open(p / "trials.csv", newline="", encoding="utf-8-sig") as fh:
+                trials = list(csv.DictReader(fh))
+        except (OSError, UnicodeDecodeError, csv.Error) as exc:  # an old analysis output
+            warnings.append(f"{p / 'trials.csv'} cannot be read ({exc}); run 'mimicry analyze' "
+                            f"again")
     summary = None
     if (p / "summary.json").is_file():
         try:

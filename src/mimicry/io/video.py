@@ -90,15 +90,33 @@ class VideoWriter:
         if rgb.shape != (self.size[1], self.size[0], 3) or rgb.dtype != np.uint8:
             raise ValueError(f"frame of shape {rgb.shape} {rgb.dtype}; expected "
                              f"({self.size[1]}, {self.size[0]}, 3) uint8")
-        self._writer.write(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+        bgr = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
+        with native_logs_silenced():  # a full disk: a warning per frame; close() says it once
+            self._writer.write(bgr)
         self.n_frames += 1
 
     def close(self) -> Path:
-        """Finish the file and move it to its final name."""
+        """Finish the file and move it to its final name.
+
+        OpenCV's writer reports no failure (a full disk only logs warnings), so
+        the finished file is opened again and must hold every frame written;
+        otherwise it is deleted and InputError raised. Nothing undecodable is
+        ever left under the final name.
+        """
         if self._writer is not None:
-            self._writer.release()
+            with native_logs_silenced():
+                self._writer.release()
             self._writer = None
-            os.replace(self._tmp, self.path)
+            found = _frame_count(self._tmp)
+            if found != self.n_frames:
+                self._tmp.unlink(missing_ok=True)
+                raise InputError(f"cannot write video {self.path}: the finished file holds "
+                                 f"{found} of {self.n_frames} frames (is the disk full?)")
+            try:
+                os.replace(self._tmp, self.path)
+            except OSError as exc:
+                self._tmp.unlink(missing_ok=True)
+                raise InputError(f"cannot write video {self.path}: {exc.strerror or exc}") from None
         return self.path
 
     def abort(self) -> None:
@@ -181,6 +199,18 @@ def _frames(frame_at: Callable[[int], np.ndarray], n_frames: int, jobs: int):
         finally:
             for f in pending:
                 f.cancel()
+
+
+def _frame_count(path: Path) -> int:
+    """Frames a finished video says it holds (its header's count); 0 when it does not open."""
+    import cv2
+
+    with native_logs_silenced():
+        cap = cv2.VideoCapture(str(path))
+        try:
+            return int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) if cap.isOpened() else 0
+        finally:
+            cap.release()
 
 
 def read_video_info(path: str | Path) -> VideoInfo:

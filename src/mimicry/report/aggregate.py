@@ -6,8 +6,6 @@ The pooling itself is :mod:`mimicry.report.pool`; the group statistics are
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 import os
@@ -26,19 +24,17 @@ from mimicry.report.session_report import CONCLUSION_WORDS, fmt, fmt_p, write_by
 # --------------------------------------------------------------------------- output
 
 def write_sessions_csv(path: Path, rows: Sequence[SessionRow]) -> None:
+    """Write ``sessions.csv``; text cells a spreadsheet would run as formulas are neutralised."""
+    from mimicry.io.atomic import formula_safe, write_csv_atomic  # noqa: PLC0415
     from mimicry.io.formats import format_cell  # noqa: PLC0415
 
     lines = []
     for r in rows:
         v = dict(r.values)
         v["warnings"] = "; ".join(w.split(": ", 1)[-1] for w in r.warnings)
-        lines.append([format_cell(v[c]) if not isinstance(v[c], str) else v[c]
+        lines.append([format_cell(v[c]) if not isinstance(v[c], str) else formula_safe(v[c])
                       for c in SESSION_COLUMNS])
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(SESSION_COLUMNS)
-    w.writerows(lines)
-    write_bytes(path, buf.getvalue().encode("utf-8"))
+    write_csv_atomic(path, SESSION_COLUMNS, lines)
 
 
 def group_summary_text(agg: Aggregate) -> str:
@@ -265,20 +261,29 @@ def write_aggregate(paths: Sequence[str | os.PathLike], out_dir: str | os.PathLi
     Raises :class:`InputError` for a missing folder or score file, when no
     session can be analysed, or when ``out_dir`` cannot be written.
     """
-    out = Path(out_dir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"cannot create output folder {out}: {exc.strerror or exc}") from None
+    from mimicry.io.staging import session_files, staged_outputs  # noqa: PLC0415
+
+    out = Path(out_dir).expanduser()
+    held = [p.name for p in session_files(out, ("session.json", "frames.csv"))] if out.is_dir() else []
+    if held:
+        raise InputError(f"{out} holds a session ({', '.join(held)}); expected a folder for the "
+                         f"group's outputs, such as {out.parent / 'class'}")
     agg = aggregate_sessions(paths, scores, seed)
     if not any(r.analysis is not None for r in agg.rows):
         raise InputError("no session could be analysed: "
                          + "; ".join(agg.warnings[:3]))
-    write_sessions_csv(out / SESSIONS_FILE, agg.rows)
-    write_bytes(out / GROUP_FILE,
-                (json.dumps(agg.group_dict(), indent=2, allow_nan=False) + "\n").encode())
     figures = draw_group_figures(agg)
-    for key, png in figures.items():
-        write_bytes(out / FIGURE_FILES[key], png)
-    write_bytes(out / REPORT_FILE, group_report_html(agg, figures).encode("utf-8"))
+    # Built aside and moved in together: a killed run leaves the earlier group's
+    # files whole and never mixes them with new ones.
+    with staged_outputs(out, writes=(), overwrite=True, replaces=GROUP_OUTPUTS) as stage:
+        write_sessions_csv(stage / SESSIONS_FILE, agg.rows)
+        write_bytes(stage / GROUP_FILE,
+                    (json.dumps(agg.group_dict(), indent=2, allow_nan=False) + "\n").encode())
+        for key, png in figures.items():
+            write_bytes(stage / FIGURE_FILES[key], png)
+        write_bytes(stage / REPORT_FILE, group_report_html(agg, figures).encode("utf-8"))
     return agg
+
+
+#: Every file ``write_aggregate`` writes: replaced as one by the next run.
+GROUP_OUTPUTS: tuple[str, ...] = (SESSIONS_FILE, GROUP_FILE, *FIGURE_FILES.values(), REPORT_FILE)

@@ -233,7 +233,7 @@ def index_png(labels: Sequence[str], index: Sequence[float], mean: float, ci: tu
     ax.set_ylim(-0.7, n - 0.3)
     ax.set_xlabel("smile rise at happy minus sad faces (0-1 scale; > 0 = mimicry)", fontsize=9.5,
                   color=TEXT)
-    if np.isfinite(mean):
+    if ax.get_legend_handles_labels()[0]:  # the CI band: none with one session
         ax.legend(loc="lower right", frameon=False, fontsize=8.5)
     return png_bytes(fig)
 

@@ -25,6 +25,7 @@ from mimicry.analysis.group import (Correlation, GroupLagTest, OneSampleTest, co
                                     group_lag_test, json_number, one_sample_test)
 from mimicry.analysis.mixed import MixedModelResult, mixed_model
 from mimicry.core.errors import InputError, MimicryError
+from mimicry.io.tables import csv_problem, not_utf8
 from mimicry.report.self_rating import SELF_RATING_MAX, SELF_RATING_MIN
 from mimicry.report.session_report import SessionAnalysis, analyse
 
@@ -109,26 +110,42 @@ def read_scores(path: str | os.PathLike) -> tuple[str, dict[str, float]]:
         fh = open(path, newline="", encoding="utf-8-sig")
     except OSError as exc:
         raise InputError(f"cannot read score file {path}: {exc.strerror or exc}") from None
-    with fh:
-        reader = csv.DictReader(fh)
-        cols = [c.strip() for c in (reader.fieldnames or [])]
-        key = "session" if "session" in cols else "participant" if "participant" in cols else None
-        if key is None or "score" not in cols:
-            raise InputError(f"{path} must have a 'score' column and a 'session' or "
-                             f"'participant' column; found {', '.join(cols) or 'no header'}")
-        scores = {}
-        for lineno, row in enumerate(reader, start=2):
-            row = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
-            name, value = row.get(key, ""), row.get("score", "")
-            if not name and not value:
-                continue
-            try:
-                x = float(value)
-            except ValueError:
-                x = math.nan
-            if not math.isfinite(x):
-                raise InputError(f"{path} row {lineno}: score={value!r} is not a number")
-            scores[name] = x
+    reader = csv.DictReader(fh)
+    try:
+        with fh:
+            return _scores(path, reader)
+    except UnicodeDecodeError:
+        raise InputError(not_utf8(path, "a score file")) from None
+    except csv.Error as exc:
+        raise InputError(csv_problem(path, reader.reader.line_num, exc, "a score file")) from None
+
+
+SCORE_LIMIT = 1e12  #: larger scores are damage (their squares would overflow the correlation)
+
+
+def _scores(path: Path, reader: csv.DictReader) -> tuple[str, dict[str, float]]:
+    cols = [c.strip() for c in (reader.fieldnames or [])]
+    key = "session" if "session" in cols else "participant" if "participant" in cols else None
+    if key is None or "score" not in cols:
+        raise InputError(f"{path} must have a 'score' column and a 'session' or "
+                         f"'participant' column; found {', '.join(cols) or 'no header'}")
+    scores = {}
+    for lineno, row in enumerate(reader, start=2):
+        row = {(k or "").strip(): (v if isinstance(v, str) else "").strip()
+               for k, v in row.items()}
+        name, value = row.get(key, ""), row.get("score", "")
+        if not name and not value:
+            continue
+        try:
+            x = float(value)
+        except ValueError:
+            x = math.nan
+        if not math.isfinite(x):
+            raise InputError(f"{path} row {lineno}: score={value!r} is not a number")
+        if abs(x) > SCORE_LIMIT:
+            raise InputError(f"{path} row {lineno}: score={value!r} is out of range; expected "
+                             f"a number from {-SCORE_LIMIT:g} to {SCORE_LIMIT:g}")
+        scores[name] = x
     return key, scores
 
 
@@ -169,7 +186,8 @@ def session_row(folder: Path) -> SessionRow:
     except MimicryError as exc:
         warnings.append(f"{folder.name}: not analysed: {exc}")
         return SessionRow(values, warnings)
-    except (ValueError, KeyError, IndexError) as exc:  # a damaged file from another version
+    except (ValueError, KeyError, IndexError, ArithmeticError, TypeError, RecursionError,
+            csv.Error) as exc:  # a damaged file: the run goes on without it
         warnings.append(f"{folder.name}: not analysed: its files could not be read "
                         f"({exc.__class__.__name__}: {exc})")
         return SessionRow(values, warnings)

@@ -79,16 +79,14 @@ def analyse(folder: str | os.PathLike) -> SessionAnalysis:
     """
     from mimicry.analysis.offline import analyze_session  # noqa: PLC0415
     from mimicry.io.session import load_session  # noqa: PLC0415
-    from mimicry.protocol.timeline import trials_from_events  # noqa: PLC0415
+    from mimicry.analysis.folder import require_trials  # noqa: PLC0415
 
     session = load_session(folder)
     if not session.events:
         raise InputError(f"{session.path} holds no events.csv (the stimulus timeline); expected "
                          f"a session folder from 'mimicry record', 'mimicry process --events' or "
                          f"the app")
-    if not trials_from_events(session.events):
-        raise InputError(f"{session.path / 'events.csv'} has no stimulus trials (no "
-                         f"stimulus_onset events), so there is nothing to analyse")
+    require_trials(session)
     warnings = list(session.warnings)
     if session.status in STATUS_WORDS:
         warnings.append(STATUS_WORDS[session.status])
@@ -320,9 +318,16 @@ def write_session_report(folder: str | os.PathLike, out: str | os.PathLike | Non
     from mimicry.report.curves import response_curves  # noqa: PLC0415
     from mimicry.report.quality import data_quality  # noqa: PLC0415
 
+    if out is not None:  # before the analysis: a data file or a folder is never written over
+        out = Path(out).expanduser()
+        if out.is_dir():
+            raise InputError(f"--out {out} is a folder; expected the path of an .html file")
+        if out.suffix.lower() not in (".html", ".htm"):
+            raise InputError(f"--out {out} does not end in .html; expected the path of an .html "
+                             f"file (a session's data files are never written over)")
     analysis = analyse(folder)
     session, res = analysis.session, analysis.result
-    out = Path(out) if out is not None else session.path / REPORT_FILE
+    out = out if out is not None else session.path / REPORT_FILE
     if not out.parent.is_dir():
         raise InputError(f"cannot write {out}: folder {out.parent} does not exist")
     curves = response_curves(session.frames, session.events, res.config)

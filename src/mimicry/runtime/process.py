@@ -2,7 +2,10 @@
 
 This is ``mimicry process``. The output folder is a session folder that
 ``mimicry analyze`` reads: ``frames.csv``, ``session.json`` and, when a
-stimulus timeline is given, a copy of it as ``events.csv``.
+stimulus timeline is given, a copy of it as ``events.csv``. They are written
+aside and moved in only when processing succeeds (:mod:`mimicry.io.staging`):
+a folder that already holds a session is refused unless ``overwrite``, and a
+failed run leaves it as it was.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from mimicry.protocol.timeline import trials_from_events
 from mimicry.tracking.mediapipe_tracker import MediaPipeTracker
 from mimicry.io.writers import FramesWriter
 from mimicry.protocol.timeline import StimulusAnnotator
-from mimicry.io.atomic import ensure_writable_folder
+from mimicry.io.staging import staged_outputs
 
 
 @dataclass(frozen=True)
@@ -39,15 +42,10 @@ class ProcessResult:
         return self.n_frames / self.elapsed_s if self.elapsed_s > 0 else 0.0
 
 
-def prepare_out_dir(out_dir: str | os.PathLike) -> Path:
-    """Create ``out_dir`` if needed and check it can be written; InputError otherwise."""
-    return ensure_writable_folder(out_dir)
-
-
 def process_input(input_path: str | os.PathLike, out_dir: str | os.PathLike, *,
                   events_path: str | os.PathLike | None = None, faces: int = 1,
                   model: str | os.PathLike | None = None,
-                  progress: bool | None = None) -> ProcessResult:
+                  progress: bool | None = None, overwrite: bool = False) -> ProcessResult:
     """Track every frame of ``input_path`` and write ``out_dir/frames.csv``.
 
     Parameters
@@ -65,12 +63,24 @@ def process_input(input_path: str | os.PathLike, out_dir: str | os.PathLike, *,
         Face model override.
     progress : bool or None
         Show a progress line (None: only on a terminal).
+    overwrite : bool
+        Replace the session ``out_dir`` already holds (refused otherwise).
     """
     trials = None
     if events_path is not None:
         events = read_events(events_path)
         trials = trials_from_events(events)
-    out = prepare_out_dir(out_dir)
+    writes = ("frames.csv", "session.json") + (("events.csv",) if events_path else ())
+    inputs = [input_path] + ([events_path] if events_path else [])
+    with staged_outputs(out_dir, writes=writes, overwrite=overwrite, keep=inputs) as stage:
+        result = _process_into(stage, input_path, trials, events_path, faces, model, progress)
+    return ProcessResult(out_dir=Path(out_dir).expanduser(), n_frames=result[0],
+                         face_frames_pct=result[1], elapsed_s=result[2])
+
+
+def _process_into(out: Path, input_path, trials, events_path, faces, model,
+                  progress) -> tuple[int, float, float]:
+    """Track ``input_path`` into the (staging) folder ``out``; (frames, face %, seconds)."""
     source = open_source(input_path, realtime=False)
     try:
         tracker = MediaPipeTracker(model, num_faces=faces, keep_landmarks=False,
@@ -88,9 +98,7 @@ def process_input(input_path: str | os.PathLike, out_dir: str | os.PathLike, *,
     writer = None
     try:
         if events_path is not None:
-            dst = out / "events.csv"
-            if not dst.exists() or not os.path.samefile(events_path, dst):
-                shutil.copyfile(events_path, dst)
+            shutil.copyfile(events_path, out / "events.csv")
         write_session_json(out, meta)
         writer = FramesWriter(out / "frames.csv", StimulusAnnotator(trials))
         for frame in source:
@@ -123,6 +131,4 @@ def process_input(input_path: str | os.PathLike, out_dir: str | os.PathLike, *,
             write_session_json(out, meta)
         except InputError:
             pass  # the folder vanished; the error that got us here is the one to report
-    return ProcessResult(out_dir=out, n_frames=n,
-                         face_frames_pct=100.0 * n_face / n if n else 0.0,
-                         elapsed_s=time.monotonic() - t0)
+    return n, 100.0 * n_face / n if n else 0.0, time.monotonic() - t0

@@ -10,21 +10,16 @@ def analyze(session, seed: int = 0, face_id: int = 0) -> ActivityAnalysis:
     from mimicry.activities.yawn.analysis import (YAWN_CSV_COLUMNS, analyze_yawn_session,  # noqa: PLC0415
                                                   yawn_rows, yawn_summary_dict)
     from mimicry.analysis.folder import write_summary_json  # noqa: PLC0415
-    from mimicry.core.errors import InputError  # noqa: PLC0415
-    from mimicry.io.formats import format_cell, open_csv_writer  # noqa: PLC0415
+    from mimicry.io.atomic import write_csv_atomic  # noqa: PLC0415
+    from mimicry.io.formats import format_cell  # noqa: PLC0415
 
     summary, written, ordinary = with_ordinary_analysis(session, "yawn", seed, face_id)
     result = analyze_yawn_session(session.frames, session.events, face_id=face_id)
     summary["yawn"] = yawn_summary_dict(result)
     text = summary["yawn"]["summary_text"]
     out = session.path / "yawns.csv"
-    try:
-        fh, writer = open_csv_writer(out, YAWN_CSV_COLUMNS)
-    except OSError as exc:
-        raise InputError(f"cannot write {out}: {exc.strerror or exc}") from None
-    with fh:
-        for row in yawn_rows(result):
-            writer.writerow([format_cell(row[c]) for c in YAWN_CSV_COLUMNS])
+    write_csv_atomic(out, YAWN_CSV_COLUMNS, [[format_cell(row[c]) for c in YAWN_CSV_COLUMNS]
+                                             for row in yawn_rows(result)])
     written.insert(1, out)
     summary["summary_text"] = text
     # The session's verdict is the yawn test's (the happy/sad one has no faces to compare).
