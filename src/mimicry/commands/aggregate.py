@@ -33,6 +33,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "session (folder name) or participant, and score")
     parser.add_argument("--seed", type=arg_range(0, kind=int), default=0,
                         help="seed of the random sign flips, used above 16 sessions (default 0)")
+    parser.add_argument("--dask", nargs="?", const="", default=None, metavar="ADDRESS",
+                        help="analyse the sessions on a Dask cluster: the scheduler at ADDRESS, "
+                             "or without one a local cluster (one worker per CPU)")
     parser.add_argument("--open", action="store_true",
                         help="open the report in the web browser afterwards")
 
@@ -42,7 +45,16 @@ def run(args: argparse.Namespace) -> int:
 
     from mimicry.report.aggregate import REPORT_FILE, group_summary_text, write_aggregate
 
-    agg = write_aggregate(args.dirs, args.out, args.scores, args.seed)
+    if args.dask is None:
+        agg = write_aggregate(args.dirs, args.out, args.scores, args.seed)
+    else:
+        import os
+
+        from mimicry.runtime.cluster import dask_client, dask_mapper
+
+        with dask_client(args.dask or None, os.cpu_count() or 1) as client:
+            agg = write_aggregate(args.dirs, args.out, args.scores, args.seed,
+                                  dask_mapper(client))
     for w in agg.warnings:
         print(f"mimicry aggregate: warning: {w}", file=sys.stderr)
     print(group_summary_text(agg))

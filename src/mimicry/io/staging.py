@@ -100,6 +100,8 @@ def staged_outputs(out: str | os.PathLike, *, writes: Iterable[str], overwrite: 
             if not any(_same(out / path.name, k) for k in keep):
                 os.replace(path, out / path.name)
         shutil.rmtree(stage)
+        for left in out.glob(".partial-*"):  # what a killed earlier run left behind
+            shutil.rmtree(left, ignore_errors=True)
     except OSError as exc:
         raise InputError(f"cannot move the new files into {out}: {exc.strerror or exc}; "
                          f"they are in {stage}") from None

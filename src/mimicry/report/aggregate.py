@@ -255,7 +255,8 @@ def draw_group_figures(agg: Aggregate) -> dict[str, bytes]:
 
 
 def write_aggregate(paths: Sequence[str | os.PathLike], out_dir: str | os.PathLike,
-                    scores: str | os.PathLike | None = None, seed: int = 0) -> Aggregate:
+                    scores: str | os.PathLike | None = None, seed: int = 0,
+                    mapper=map) -> Aggregate:
     """Pool sessions and write ``sessions.csv``, ``group.json``, ``report.html`` and PNGs.
 
     Raises :class:`InputError` for a missing folder or score file, when no
@@ -268,7 +269,7 @@ def write_aggregate(paths: Sequence[str | os.PathLike], out_dir: str | os.PathLi
     if held:
         raise InputError(f"{out} holds a session ({', '.join(held)}); expected a folder for the "
                          f"group's outputs, such as {out.parent / 'class'}")
-    agg = aggregate_sessions(paths, scores, seed)
+    agg = aggregate_sessions(paths, scores, seed, mapper)
     if not any(r.analysis is not None for r in agg.rows):
         raise InputError("no session could be analysed: "
                          + "; ".join(agg.warnings[:3]))

@@ -321,7 +321,8 @@ class Aggregate:
 
 
 def aggregate_sessions(paths: Sequence[str | os.PathLike],
-                       scores: str | os.PathLike | None = None, seed: int = 0) -> Aggregate:
+                       scores: str | os.PathLike | None = None, seed: int = 0,
+                       mapper=map) -> Aggregate:
     """Analyse and pool session folders.
 
     Parameters
@@ -333,9 +334,12 @@ def aggregate_sessions(paths: Sequence[str | os.PathLike],
         the index instead of the self-rating.
     seed : int
         Seed of the random sign flips (used above 16 sessions).
+    mapper : callable
+        ``mapper(session_row, folders)``: the per-session analyses (a Dask
+        cluster's with :func:`mimicry.runtime.cluster.dask_mapper`).
     """
     folders = find_sessions(paths)
-    rows = [session_row(f) for f in folders]
+    rows = list(mapper(session_row, folders))
     warnings = [w for r in rows for w in r.warnings]
     score_label = ""
     if scores is not None:

@@ -42,6 +42,25 @@ class ProcessResult:
         return self.n_frames / self.elapsed_s if self.elapsed_s > 0 else 0.0
 
 
+def input_fingerprint(path: str | os.PathLike) -> str:
+    """SHA-256 of a video or image file; of a folder, over its files' names and contents.
+
+    Written to session.json as ``input_sha256``: a batch run skips an output
+    folder that already holds a complete session of the same input.
+    """
+    from hashlib import sha256  # noqa: PLC0415
+
+    from mimicry.tracking.model import file_sha256  # noqa: PLC0415
+
+    p = Path(path)
+    if not p.is_dir():
+        return file_sha256(p)
+    h = sha256()
+    for f in sorted(q for q in p.iterdir() if q.is_file()):
+        h.update(f"{f.name}\0{file_sha256(f)}\n".encode())
+    return h.hexdigest()
+
+
 def process_input(input_path: str | os.PathLike, out_dir: str | os.PathLike, *,
                   events_path: str | os.PathLike | None = None, faces: int = 1,
                   model: str | os.PathLike | None = None,
@@ -90,7 +109,8 @@ def _process_into(out: Path, input_path, trials, events_path, faces, model,
         raise
     meta = new_session_meta(
         "processed", source=source.describe(), faces=faces,
-        events_file=str(events_path) if events_path else None)
+        events_file=str(events_path) if events_path else None,
+        input_sha256=input_fingerprint(input_path))
     n = 0
     n_face = 0
     t0 = time.monotonic()
