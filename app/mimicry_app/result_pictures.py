@@ -375,20 +375,25 @@ def picture_for(summary: dict | None, parent=None):
 
     Returns
     -------
-    YawnResultPlot, DyadResultPlot or None
+    YawnResultPlot, DyadResultPlot, GroupResultPlot or None
         A yawn session (``analysis == "yawn"`` or a ``yawn`` section) gets the
         yawn chart, a two-person one (``analysis == "dyad"`` or a ``dyad``
-        section) the cross-correlation; anything else None.
+        section) the cross-correlation, a group-label one (a
+        ``group_difference``) the two teams; anything else None.
     """
+    from .group_picture import GroupResultPlot  # noqa: PLC0415 (it imports this module)
+
     if not isinstance(summary, dict):
         return None
     kind = summary.get("analysis")
     if kind not in ("yawn", "dyad"):
         kind = ("yawn" if isinstance(summary.get("yawn"), dict) else
-                "dyad" if isinstance(summary.get("dyad"), dict) else None)
+                "dyad" if isinstance(summary.get("dyad"), dict) else
+                "groups" if isinstance(summary.get("group_difference"), dict) else None)
     if kind is None:
         return None
-    widget = (YawnResultPlot if kind == "yawn" else DyadResultPlot)(parent)
+    widget = {"yawn": YawnResultPlot, "dyad": DyadResultPlot, "groups": GroupResultPlot}[kind](
+        parent)
     if not widget.show_summary(summary):
         widget.deleteLater()
         return None

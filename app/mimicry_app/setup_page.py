@@ -25,6 +25,9 @@ PROTOCOL_LABELS = {
     FREE_RUN: "Free run \N{EM DASH} you press H, S or N to show a face",
     "no_smile": "Try not to smile \N{EM DASH} smiling faces, keep a straight face (1 minute)",
     "yawn": "Contagious yawns \N{EM DASH} yawning faces and mouth movements (1.8 min)",
+    "groups_quick": "Your team or theirs \N{EM DASH} faces labelled by team, for a class "
+                    "(2.5 min)",
+    "groups": "Your team or theirs \N{EM DASH} the full group-label study (4 min)",
     DYAD: "Two people \N{EM DASH} who leads whom? (two faces, no stimulus)",
     CAPTURE: "Teacher as stimulus \N{EM DASH} capture a volunteer\N{RIGHT SINGLE QUOTATION MARK}s "
              "faces (25 s, saves 3 photos)",

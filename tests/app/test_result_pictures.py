@@ -241,3 +241,46 @@ def test_screenshots_show_the_colours(qtbot, tmp_path, left_leads):
                         + abs(c.blue() - want.blue())) < 40:
                     found += 1
         assert found > 50, name
+
+
+# --------------------------------------------------------------------------- group labels
+
+def _group_summary(seed: int, gains: dict) -> dict:
+    from mimicry.analysis.config import AnalysisConfig
+    from mimicry.analysis.groups import groups_from_events
+    from mimicry.analysis.offline import analyze_arrays, summary_dict
+    from mimicry.analysis.reference import design_from_events
+    from mimicry.protocol.load import load_protocol
+    from mimicry.protocol.schedule import build_schedule
+    from mimicry.protocol.timeline import trials_from_events
+    from mimicry.simulate.signal import VirtualParticipant, simulate_frames
+
+    sch = build_schedule(load_protocol("groups_quick"), seed)
+    events = sch.events()
+    trials = trials_from_events(events)
+    fr = simulate_frames(trials, VirtualParticipant(), duration_s=sch.duration_s, seed=seed,
+                         blendshapes=False, group_gains=gains)
+    groups, recorded = groups_from_events(events, trials)
+    r = analyze_arrays(fr.t, fr.face_detected, fr.channels, trials, sch.calibration,
+                       AnalysisConfig(n_permutations=1000), design=design_from_events(
+                           events, trials), groups=groups, groups_recorded=recorded)
+    return summary_dict(r)
+
+
+def test_group_picture_shows_each_team_and_the_verdict(qtbot):
+    from mimicry_app.group_picture import GroupResultPlot
+    from mimicry_app.result_pictures import picture_for
+
+    s = _group_summary(3, {"own": 1.0, "other": 0.0})
+    w = picture_for(s)
+    assert isinstance(w, GroupResultPlot)
+    _shown(qtbot, w)
+    gd = s["group_difference"]
+    assert w.title_text == "More for your team than chance gives"
+    assert list(w.bars.opts["height"]) == pytest.approx([gd["own"]["effect"],
+                                                          gd["other"]["effect"]])
+    assert f"{gd['estimate']:+.3f}" in w.note_text
+    null = _group_summary(4, {"own": 1.0, "other": 1.0})
+    assert null["group_difference"]["conclusion"] == "not_distinguishable_from_chance"
+    w2 = _shown(qtbot, picture_for(null))
+    assert w2.title_text == "Not distinguishable from chance"

@@ -158,7 +158,6 @@ def mixed_model(table, alpha: float = 0.05) -> MixedModelResult:
         Never raises for a bad fit: the reason is in ``reason`` and
         ``warnings``.
     """
-    from scipy import stats  # noqa: PLC0415
 
     people, stim, happy, y, pre = _clean(table)
     n_people, n_stim = len(set(people)), len(set(stim))
@@ -186,21 +185,36 @@ def mixed_model(table, alpha: float = 0.05) -> MixedModelResult:
     out = _fit(y / unit, exog, names, people, stim)
     if isinstance(out, str):
         return MixedModelResult(**base, reason=out)
+    return fitted_result(base, out, names, "happy", unit, alpha)
+
+
+_EFFECT_WORDS = {"happy": "happy-versus-sad", "happy:own": "own-versus-other"}
+
+
+def fitted_result(base: dict, out, names: Sequence[str], effect: str, unit: float,
+                  alpha: float) -> MixedModelResult:
+    """The :class:`MixedModelResult` of a fit (:func:`_fit`'s tuple) for fixed effect ``effect``.
+
+    ``unit`` is the scale the response was divided by before the fit.
+    """
+    from scipy import stats  # noqa: PLC0415
+
     res, bse, method, notes = out
-    k = names.index("happy")
+    k = names.index(effect)
     fe, bse = np.asarray(res.fe_params, float) * unit, bse * unit
     est, se = float(fe[k]), float(bse[k])
     if not (math.isfinite(est) and math.isfinite(se) and se > 0):
         return MixedModelResult(**base, warnings=notes, method=method,
-                                reason="the mixed model's fit is singular (no finite standard "
-                                       "error of the happy-versus-sad effect)")
+                                reason=f"the mixed model's fit is singular (no finite standard "
+                                       f"error of the {_EFFECT_WORDS.get(effect, effect)} "
+                                       f"effect)")
     zq = float(stats.norm.ppf(1 - alpha / 2))
     z = est / se
     vc = np.asarray(res.vcomp, float) * unit ** 2
     return MixedModelResult(
         **base, estimate=est, se=se, ci_low=est - zq * se, ci_high=est + zq * se, z=z,
         p_greater=float(stats.norm.sf(z)), p_two_sided=float(2 * stats.norm.sf(abs(z))),
-        pre_slope=float(fe[2]) if len(names) > 2 else float("nan"),
+        pre_slope=float(fe[names.index("pre")]) if "pre" in names else float("nan"),
         var_participant=float(vc[0]), var_stimulus=float(vc[1]),
         var_residual=float(res.scale) * unit ** 2, converged=bool(res.converged), method=method,
         warnings=notes)

@@ -20,6 +20,8 @@ from mimicry.analysis.baseline import (MAX_CALIBRATION_S, Baseline, calibration_
                                       expression_ranges)
 from mimicry.analysis.config import ANALYSIS_CHANNELS, AnalysisConfig
 from mimicry.analysis.frame_rate import MIN_TRUSTED_FPS, slow_tracking_note, tracked_rate
+from mimicry.protocol.groups import Groups
+from mimicry.analysis.groups import GroupDifference, group_difference, groups_from_events
 from mimicry.analysis.primary import PrimaryResult, primary_test
 from mimicry.analysis.reference import design_from_events, reference_orders
 from mimicry.analysis.stats import CongruenceResult, conclude, congruence_test
@@ -56,6 +58,11 @@ class SessionResult:
         Frames tracked per second over the recording (NaN with fewer than 2).
     n_frames : int
         Frames of the analysed face slot.
+    group_difference : GroupDifference or None
+        Own minus other group (:mod:`mimicry.analysis.groups`), in a session
+        with group labels.
+    trial_groups : dict of int to str
+        Each trial's group label (``own``/``other``; empty without groups).
     """
 
     trials: list[TrialResult]
@@ -71,6 +78,8 @@ class SessionResult:
     ranges: dict = field(default_factory=dict)
     tracked_fps: float = float("nan")
     n_frames: int = 0
+    group_difference: "GroupDifference | None" = None
+    trial_groups: dict = field(default_factory=dict)
 
     def range_of(self, channel: str) -> float | None:
         """The person's own range of ``channel``, or None without a calibration of it."""
@@ -176,6 +185,8 @@ def analyze_arrays(
     expressions: Sequence[tuple[str, float, float]] = (),
     secondary: bool = True,
     pauses: Sequence[float] = (),
+    groups: "Groups | None" = None,
+    groups_recorded: bool = True,
 ) -> SessionResult:
     """Analyse one face's frames against a stimulus timeline.
 
@@ -208,6 +219,11 @@ def analyze_arrays(
     pauses : sequence of float
         Session times the session was paused at (:func:`~mimicry.protocol.timeline.pause_times`);
         the trials they interrupt are left out.
+    groups : Groups, optional
+        The session's group labels: the own-minus-other test
+        (:func:`~mimicry.analysis.groups.group_difference`) is added.
+    groups_recorded : bool
+        Whether the group design was recorded (else the labels are shuffled).
 
     Returns
     -------
@@ -236,9 +252,12 @@ def analyze_arrays(
     fps = tracked_rate(t)
     if np.isfinite(fps) and fps < MIN_TRUSTED_FPS:
         notes.append(slow_tracking_note(fps))
+    gd = None
+    if groups is not None and trials:
+        gd = group_difference(results, trials, groups, orders, config, groups_recorded)
     return SessionResult(results, baseline, cong, xc, conclude(prim.primary, config),
                          float(pct), config, notes, session_status, prim, ranges, fps,
-                         int(t.size))
+                         int(t.size), gd, {tr.trial: tr.group for tr in trials})
 
 
 def analyze_session(
@@ -274,10 +293,12 @@ def analyze_session(
                          f"(faces {', '.join(map(str, others))} were ignored).")
     one = frames.face(config.face_id)
     trials = trials_from_events(events)
+    groups, recorded = groups_from_events(events, trials)
     return analyze_arrays(one.t, one.face_detected, one.channels, trials,
                           calibration_period(events), config, notes, session_status,
                           unfinished_trials(events), design_from_events(events, trials),
-                          expression_periods(events), pauses=pause_times(events))
+                          expression_periods(events), pauses=pause_times(events),
+                          groups=groups, groups_recorded=recorded)
 
 
 def unfinished_trials(events: Sequence[StimulusEvent]) -> set[int]:

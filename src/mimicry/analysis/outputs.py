@@ -16,7 +16,8 @@ TRIAL_CSV_COLUMNS: tuple[str, ...] = (
     ("trial", "condition", "stimulus_id", "onset_s", "offset_s", "valid", "invalid_reason",
      "face_frames_pct", "baseline_source")
     + tuple(f"{ch}_{m}" for ch in TRIAL_CSV_CHANNELS for m in ("mean", "peak", "latency_s"))
-    + tuple(f"{ch}_pre" for ch in TRIAL_CSV_CHANNELS))
+    + tuple(f"{ch}_pre" for ch in TRIAL_CSV_CHANNELS)
+    + ("group",))
 
 
 def _num(v, digits: int = 6):
@@ -40,6 +41,7 @@ def trial_rows(result) -> list[dict]:
                 row[f"{ch}_{m}"] = r.get(m, ch)
         for ch in TRIAL_CSV_CHANNELS:
             row[f"{ch}_pre"] = float(r.pre_baseline[ANALYSIS_CHANNELS.index(ch)])
+        row["group"] = getattr(result, "trial_groups", {}).get(r.trial, "")
         rows.append(row)
     return rows
 
@@ -143,6 +145,8 @@ def summary_dict(result) -> dict:
         "own_range": {ch: _num(v) for ch, v in result.ranges.items()},
         "notes": list(result.notes),
         "parameters": cfg.as_dict(),
+        **({"group_difference": result.group_difference.as_dict(cfg.alpha)}
+           if getattr(result, "group_difference", None) is not None else {}),
     }
 
 

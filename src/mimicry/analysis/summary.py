@@ -172,6 +172,9 @@ def plain_summary(result) -> str:
         lines.append("This is not distinguishable from chance.")
     if prim is not None and np.isfinite(prim.mde) and c != "too_short":
         lines.append(detectable(prim, result.range_of(prim.channel)))
+    gd = getattr(result, "group_difference", None)
+    if gd is not None:
+        lines.extend(group_sentences(gd, cfg.alpha))
     return "\n".join(lines)
 
 
@@ -193,3 +196,30 @@ def detectable(prim, rng: float | None = None) -> str:
     return (f"This session could reliably (80% of the time) detect a difference of "
             f"{prim.mde:.3f} or more{_pct_of_range(prim.mde, rng)}; mimicry smaller than that, "
             f"as spontaneous mimicry often is, can go unseen.")
+
+
+def group_sentences(gd, alpha: float = 0.05, min_per_cell: int = 2) -> list[str]:
+    """The plain-language lines about own versus other group."""
+    own, other = gd.groups.own.name, gd.groups.other.name
+    if not np.isfinite(gd.estimate):
+        return [f"Own versus other group: too few usable faces to compare ({own} and {other} "
+                f"each need at least {min_per_cell} happy and {min_per_cell} sad faces)."]
+    e_own, e_oth = gd.own.estimate, gd.other.estimate
+    lines = [f"Faces of {own}: your smile rose {e_own:+.3f} more at happy than at sad faces; "
+             f"faces of {other}: {e_oth:+.3f}. The difference is {gd.estimate:+.3f}"
+             + (f" (95% interval {gd.ci_low:+.3f} to {gd.ci_high:+.3f})."
+                if np.isfinite(gd.ci_low) else ".")]
+    lines.append(chance_phrase(gd.p_value, gd.p_floor))
+    if gd.p_value < alpha:
+        lines.append(f"You mimicked {own} more than {other}, more than chance would give.")
+    else:
+        lines.append(f"The difference between {own} and {other} is not distinguishable from "
+                     f"chance.")
+    if gd.p_floor >= alpha:
+        lines.append(f"(With faces split into groups by person, this session can show at "
+                     f"best 1 in {round(1 / gd.p_floor)}: only a class or study together can "
+                     f"test it.)")
+    elif np.isfinite(gd.mde):
+        lines.append(f"This session could reliably detect a difference between the groups "
+                     f"of {gd.mde:.3f} or more.")
+    return lines

@@ -7,6 +7,7 @@ Examples:
   mimicry simulate --protocol quick --delay 0.6 --gain 1 --seed 1 --out sim/
   mimicry simulate --protocol default --delay 0.4 --gain 0.5 --noise 0.1 --out sim2/
   mimicry simulate --protocol quick --gain -1 --out contrarian/     (opposite expressions)
+  mimicry simulate --protocol groups --group-gain own=1 --group-gain other=0 --out groups/
   mimicry simulate --dyad --leader right --delay 0.8 --duration-s 30 --out dyad/
   mimicry simulate --footage me.mp4 --protocol quick --amplitude 0.3 --delay 0.6 --out real/
       (real webcam footage looped, a smile of known amplitude warped into the face)
@@ -29,6 +30,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--gain", default="1", metavar="G", type=arg_range(),
                    help="1 full mimicry, 0 none, negative the opposite expression; the result "
                         "is clipped to intensity 1 (default 1)")
+    p.add_argument("--group-gain", action="append", default=[], metavar="NAME=G",
+                   type=_group_gain,
+                   help="with a protocol with [groups]: the gain at the faces of group NAME "
+                        "(own or other); repeatable (others take --gain)")
     p.add_argument("--noise", default="0", metavar="N", type=arg_range(0.0, 1.0),
                    help="0-1: standard deviation of smooth spontaneous expression "
                         "fluctuations (default 0)")
@@ -65,6 +70,21 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress display")
 
 
+def _group_gain(text: str) -> tuple[str, float]:
+    """``own=1`` -> ("own", 1.0); a bad value is argparse's one line."""
+    import math
+
+    name, sep, value = text.partition("=")
+    try:
+        g = float(value)
+    except ValueError:
+        g = float("nan")
+    if not sep or not name.strip() or not math.isfinite(g):
+        raise argparse.ArgumentTypeError(f"expected NAME=G with a group name and a number, "
+                                         f"got {text!r}")
+    return name.strip(), g
+
+
 def run(args: argparse.Namespace) -> int:
     """Render; a run that fails leaves no ``--out`` folder it created."""
     import shutil
@@ -86,6 +106,9 @@ def _run(args: argparse.Namespace) -> int:
     # Numbers are parsed and range-checked by argparse (see add_arguments).
     delay, gain, noise, seed, jobs = args.delay, args.gain, args.noise, args.seed, args.jobs
     check_option("--leader", args.leader, ("left", "right"), error=InputError)
+    if args.group_gain and (args.footage is not None or args.dyad):
+        raise InputError("--group-gain applies to the rendered participant watching a protocol "
+                         "with [groups]; drop --footage/--dyad")
     if args.footage is not None:
         return _run_footage(args)
     if args.amplitude is not None:
@@ -115,7 +138,8 @@ def _run(args: argparse.Namespace) -> int:
         protocol = load_protocol(args.protocol or "default")
         r = simulate_participant(protocol, args.out, delay_s=delay, gain=gain, noise=noise,
                                  seed=seed, fps=fps, size_px=size, identity=args.identity,
-                                 progress=progress, jobs=jobs)
+                                 progress=progress, jobs=jobs,
+                                 group_gains=dict(args.group_gain))
     print(f"{r.video}: {r.n_frames} frames, {r.duration_s:.1f} s at {r.fps:g} fps "
           f"(rendered in {time.monotonic() - t0:.0f} s); {r.events.name} and {r.params.name} "
           f"beside it")

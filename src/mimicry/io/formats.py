@@ -17,7 +17,8 @@ from mimicry.core.errors import InputError
 
 POSE_COLUMNS: tuple[str, ...] = ("yaw", "pitch", "roll")
 BLENDSHAPE_COLUMNS: tuple[str, ...] = tuple(f"bs_{n}" for n in BLENDSHAPE_NAMES)
-STIMULUS_COLUMNS: tuple[str, ...] = ("trial", "condition", "stimulus_id", "stimulus_intensity")
+STIMULUS_COLUMNS: tuple[str, ...] = ("trial", "condition", "stimulus_id", "stimulus_intensity",
+                                     "group")
 
 FRAME_COLUMNS: tuple[str, ...] = (
     ("t", "frame", "face_id", "face_detected")

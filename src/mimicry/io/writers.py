@@ -15,7 +15,7 @@ from typing import Sequence
 
 from mimicry.core.channels import CHANNELS
 from mimicry.core.errors import MimicryError
-from mimicry.io.formats import EVENT_COLUMNS, FRAME_COLUMNS, open_csv_writer
+from mimicry.io.formats import EVENT_COLUMNS, FRAME_COLUMNS, STIMULUS_COLUMNS, open_csv_writer
 from mimicry.core.messages import FaceObservation, StimulusEvent
 from mimicry.io.tables import event_row
 
@@ -73,14 +73,14 @@ class _NoTimeline:
 
     @staticmethod
     def columns(t: float) -> list[str]:
-        return ["", "", "", ""]
+        return [""] * len(STIMULUS_COLUMNS)
 
 
 class FramesWriter(_CsvAppender):
     """Writes ``frames.csv`` rows, one per frame and face slot."""
 
     def __init__(self, path: Path, annotator=None) -> None:
-        """``annotator.columns(t)`` gives the four stimulus cells of a row
+        """``annotator.columns(t)`` gives the stimulus cells of a row
         (:class:`mimicry.protocol.timeline.StimulusAnnotator`); without one they stay empty."""
         super().__init__(path, FRAME_COLUMNS)
         self.annotator = annotator if annotator is not None else _NoTimeline()

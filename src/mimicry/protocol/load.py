@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from pathlib import Path
@@ -12,11 +11,13 @@ from mimicry.core.activities import ACTIVITY_NAMES
 from mimicry.core.check import check_option
 from mimicry.core.errors import ConfigError, InputError
 from mimicry.protocol import limits as L
+from mimicry.protocol.reader import TableReader, show
 from mimicry.protocol.model import (EXPRESSION_NAMES, PROTOCOL_CONDITIONS, SCHEMA_VERSION,
                                     DisplayOptions, Protocol)
 
 #: Names of the protocols shipped in ``mimicry/protocol/shipped/``.
-SHIPPED_PROTOCOLS: tuple[str, ...] = ("default", "quick", "classroom", "yawn", "no_smile")
+SHIPPED_PROTOCOLS: tuple[str, ...] = ("default", "quick", "classroom", "yawn", "no_smile",
+                                      "groups", "groups_quick")
 
 _PROTOCOL_DIR = Path(__file__).resolve().parent / "shipped"
 _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -25,111 +26,26 @@ _HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 _TABLES: dict[str, tuple[str, ...]] = {
     "": ("schema_version", "name", "description", "seed", "activity",
-         "calibration", "trials", "stimuli", "display"),
+         "calibration", "trials", "stimuli", "display", "groups"),
     "calibration": ("duration_s", "expressions", "expression_s", "expression_relax_s"),
     "trials": ("blocks", "per_condition", "conditions", "stimulus_s", "morph_s", "intensity",
                "iti_s", "iti_jitter_s", "block_break_s"),
     "stimuli": ("identities", "set", "video_end"),
     "display": ("face_scale", "background", "calibration_text", "show_progress"),
+    "groups": ("assign", "intro", "intro_s", "own", "other"),
+    "groups.own": ("name", "colour"),
+    "groups.other": ("name", "colour"),
 }
 
 
-class _Reader:
-    """Takes typed values out of one parsed TOML table, naming the key on error."""
+class _Reader(TableReader):
+    """A :class:`TableReader` of one protocol table (its keys from :data:`_TABLES`)."""
 
     def __init__(self, source: str, table_name: str, table: Any) -> None:
-        self.source = source
-        self.table_name = table_name
-        where = f"[{table_name}]" if table_name else "top level"
-        if not isinstance(table, dict):
-            raise ConfigError(f"{source}: {where} must be a table, got {_show(table)}")
-        self.table = table
-        allowed = _TABLES[table_name]
-        for key in table:
-            if key not in allowed:
-                close = difflib.get_close_matches(key, allowed, n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
-                raise ConfigError(
-                    f"{source}: unknown key {self._name(key)}{hint}; allowed keys "
-                    f"{'at the top level' if not table_name else 'in [' + table_name + ']'} "
-                    f"are {', '.join(allowed)}")
-
-    def _name(self, key: str) -> str:
-        return f"[{self.table_name}] {key}" if self.table_name else key
-
-    def fail(self, key: str, expected: str, got: Any) -> ConfigError:
-        return ConfigError(f"{self.source}: {self._name(key)} must be {expected}, got {_show(got)}")
-
-    def has(self, key: str) -> bool:
-        return key in self.table
-
-    def integer(self, key: str, default: int, minimum: int, maximum: int) -> int:
-        if key not in self.table:
-            return default
-        v = self.table[key]
-        if isinstance(v, bool) or not isinstance(v, int) or not minimum <= v <= maximum:
-            raise self.fail(key, f"an integer from {minimum} to {maximum}", v)
-        return int(v)
-
-    def number(self, key: str, default: float, lo: float, hi: float,
-               lo_open: bool = False) -> float:
-        if key not in self.table:
-            return default
-        v = self.table[key]
-        expected = (f"a number > {lo:g} and <= {hi:g}" if lo_open
-                    else f"a number from {lo:g} to {hi:g}")
-        if (isinstance(v, bool) or not isinstance(v, (int, float))
-                or (isinstance(v, float) and not math.isfinite(v))):  # no float(10**400)
-            raise self.fail(key, expected, v)
-        if (v <= lo if lo_open else v < lo) or v > hi:
-            raise self.fail(key, expected, v)
-        return float(v)
-
-    def string(self, key: str, default: str, *, max_chars: int, nonempty: bool = False,
-               forbid: str = "", allow: str = "") -> str:
-        if key not in self.table:
-            return default
-        v = self.table[key]
-        expected = "a non-empty string" if nonempty else "a string"
-        expected += f" of at most {max_chars} characters"
-        if forbid:
-            expected += f" without {' or '.join(repr(c) for c in forbid)}"
-        if (not isinstance(v, str) or (nonempty and not v.strip()) or len(v) > max_chars
-                or any(c in v for c in forbid)):
-            raise self.fail(key, expected, v)
-        bad = L.first_control(v, allow)
-        if bad is not None:
-            raise self.fail(key, f"text without control characters such as {bad!r}", v)
-        return v
-
-    def boolean(self, key: str, default: bool) -> bool:
-        if key not in self.table:
-            return default
-        v = self.table[key]
-        if not isinstance(v, bool):
-            raise self.fail(key, "true or false", v)
-        return v
-
-    def choice(self, key: str, default: str, allowed: Sequence[str]) -> str:
-        if key not in self.table:
-            return default
-        v = self.table[key]
-        if not isinstance(v, str) or len(v) > 100 or L.first_control(v) is not None:
-            raise self.fail(key, f"one of {', '.join(repr(a) for a in allowed)}", v)
-        return check_option(self._name(key), v, allowed, where=self.source)
+        super().__init__(source, table_name, table, _TABLES[table_name])
 
 
-def _show(v: Any) -> str:
-    """A value for an error line: short, one line."""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, dict):
-        return "a table"
-    text = repr(v)
-    if len(text) > 80:
-        size = f"{len(v)} characters" if isinstance(v, str) else f"{len(text)} characters written"
-        text = f"{text[:60]}... ({size})"
-    return text
+_show = show
 
 
 def list_protocols() -> tuple[str, ...]:
@@ -313,6 +229,7 @@ def parse_protocol(text: str, source: str | Path = "<string>") -> Protocol:
         iti_s=iti_s, iti_jitter_s=iti_jitter_s, block_break_s=block_break_s, seed=seed,
         identities=identities, stimulus_set=stimulus_set, video_end=video_end,
         display=display, path=src_path, activity=activity,
+        groups=_groups(label, data, conditions, identities, stimulus_set),
     )
     if protocol.max_duration_s > L.MAX_SESSION_S:
         raise ConfigError(f"{label}: the session would last up to {protocol.max_duration_s:.0f} s "
@@ -345,11 +262,45 @@ def _expressions(label: str, cal: _Reader) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _colour(label: str, dt: _Reader) -> str:
-    v = dt.string("background", DisplayOptions.background, max_chars=L.MAX_NAME_CHARS)
+def _colour(label: str, dt: _Reader, key: str = "background",
+            default: str = DisplayOptions.background) -> str:
+    v = dt.string(key, default, max_chars=L.MAX_NAME_CHARS)
     if not _HEX_COLOUR.match(v):
-        raise dt.fail("background", 'a colour "#rrggbb"', v)
+        raise dt.fail(key, 'a colour "#rrggbb"', v)
     return v.lower()
+
+
+def _groups(label: str, data: dict, conditions, identities, stimulus_set):
+    """``[groups]`` (:mod:`mimicry.protocol.groups`), or None without one."""
+    if "groups" not in data:
+        return None
+    from mimicry.protocol.groups import ASSIGN_MODES, INTRO_MODES, Group, Groups  # noqa: PLC0415
+
+    gr = _Reader(label, "groups", data["groups"])
+    assign = gr.choice("assign", "trial", ASSIGN_MODES)
+    intro = gr.choice("intro", "none", INTRO_MODES)
+    intro_s = gr.number("intro_s", 6.0, 1.0, 60.0)
+    made = {}
+    for key, name, colour in (("own", "your team", "#1f6fd1"),
+                              ("other", "the other team", "#e07b00")):
+        if key not in gr.table:
+            raise ConfigError(f"{label}: [groups] needs a [groups.{key}] table with name and "
+                              f"colour (the two groups are own and other)")
+        sub = _Reader(label, f"groups.{key}", gr.table[key])
+        made[key] = Group(key, sub.string("name", name, max_chars=40, nonempty=True,
+                                          forbid=";=\n"),
+                          _colour(label, sub, "colour", colour))
+    if made["own"].colour == made["other"].colour:
+        raise ConfigError(f"{label}: [groups.own] and [groups.other] have the same colour "
+                          f"{made['own'].colour}; give each group its own colour")
+    if not {"happy", "sad"} <= set(conditions):
+        raise ConfigError(f"{label}: [groups] needs happy and sad in [trials] conditions (the "
+                          f"own-minus-other test compares the smile at happy and sad faces)")
+    n_ids = len(stimulus_set.items) if stimulus_set is not None else len(identities)
+    if assign == "identity" and n_ids < 2:
+        raise ConfigError(f"{label}: [groups] assign = \"identity\" needs at least 2 stimulus "
+                          f"identities, got {n_ids}")
+    return Groups(made["own"], made["other"], assign, intro, intro_s)
 
 
 def _resolve_identities(label: str, st: _Reader) -> tuple[str, ...]:

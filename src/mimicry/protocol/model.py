@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Literal, Sequence
 from mimicry.io.formats import CONDITIONS
 
 if TYPE_CHECKING:  # pragma: no cover
+    from mimicry.protocol.groups import Groups
     from mimicry.protocol.stimulus_set import StimulusSet
 
 #: The protocol file format this version reads and writes.
@@ -117,6 +118,8 @@ class Protocol:
     activity : str or None
         The classroom activity the protocol runs (a name in
         :data:`mimicry.core.activities.ACTIVITY_NAMES`), or None for an ordinary session.
+    groups : Groups or None
+        Group labels on the faces (:mod:`mimicry.protocol.groups`), or None.
     """
 
     schema_version: int
@@ -142,6 +145,13 @@ class Protocol:
     display: DisplayOptions = field(default_factory=DisplayOptions)
     path: Path | None = None
     activity: str | None = None
+    groups: "Groups | None" = None
+
+    @property
+    def intro_s(self) -> float:
+        """Length of the minimal-group screen (0 without one), seconds."""
+        g = self.groups
+        return g.intro_s if g is not None and g.intro != "none" else 0.0
 
     @property
     def n_trials(self) -> int:
@@ -179,6 +189,6 @@ def _trial_morph_s(protocol: Protocol) -> float:
 
 def _duration(protocol: Protocol, itis: Sequence[float]) -> float:
     trial_s = protocol.stimulus_s + _trial_morph_s(protocol)
-    return (protocol.calibration_s + protocol.expression_calibration_s
+    return (protocol.calibration_s + protocol.expression_calibration_s + protocol.intro_s
             + (protocol.blocks - 1) * protocol.block_break_s
             + sum(itis) + len(itis) * trial_s + protocol.iti_s)

@@ -12,6 +12,7 @@ from mimicry.core.check import check_int
 from mimicry.core.messages import StimulusEvent
 from mimicry.io.formats import format_detail
 from mimicry.protocol.design import MAX_SAME_CONDITION_IN_ROW, Design
+from mimicry.protocol.groups import Groups, assign_groups, coin
 from mimicry.protocol.model import SCHEMA_VERSION, Protocol, _trial_morph_s
 from mimicry.protocol.timeline import ExpressionStep, Trial
 
@@ -47,6 +48,11 @@ class Schedule:
     expressions : tuple of timeline.ExpressionStep
         The expression calibration (empty when the protocol has none or it
         was skipped), in order.
+    groups : Groups or None
+        The protocol's group labels as this session shows them (the intro's
+        coin may have swapped the colours); None without groups.
+    intro : (float, float) or None
+        (start_s, end_s) of the minimal-group screen, after the calibration.
 
     Notes
     -----
@@ -71,6 +77,8 @@ class Schedule:
     breaks: tuple[tuple[float, float], ...]
     duration_s: float
     expressions: tuple[ExpressionStep, ...] = ()
+    groups: Groups | None = None
+    intro: tuple[float, float] | None = None
 
     @property
     def stimulus_ids(self) -> tuple[str, ...]:
@@ -88,15 +96,19 @@ class Schedule:
         ``session_end`` at :attr:`duration_s`.
         """
         p = self.protocol
+        groups = self.groups.detail() if self.groups is not None else {}
         out = [
             StimulusEvent(t=0.0, event="session_start", detail=format_detail(
                 {"protocol": p.name, "seed": self.seed, "schema_version": SCHEMA_VERSION,
-                 **protocol_design(p).detail()})),
+                 **protocol_design(p).detail(), **groups})),
             StimulusEvent(t=self.calibration[0], event="calibration_start"),
             StimulusEvent(t=self.calibration[1], event="calibration_end"),
         ]
         for step in self.expressions:
             out += [step.start_event(), step.end_event()]
+        if self.intro is not None:
+            out.append(StimulusEvent(t=self.intro[0], event="marker", detail=format_detail(
+                {"label": "group_intro", "end_s": self.intro[1]})))
         for tr in self.trials:
             out.append(tr.onset_event())
             out.append(tr.offset_event())
@@ -108,9 +120,10 @@ class Schedule:
 
         Returns
         -------
-        kind : {"calibration", "expression", "break", "iti", "trial", "end"}
+        kind : {"calibration", "expression", "intro", "break", "iti", "trial", "end"}
             ``expression`` is the whole expression calibration, relaxes
             included (:meth:`expression_step` tells which and whether posing);
+            ``intro`` the minimal-group screen;
             ``iti`` is the interval before a trial (its trial is returned),
             ``end`` the last interval and after.
         trial : Trial or None
@@ -122,6 +135,8 @@ class Schedule:
             return "calibration", None
         if self.expressions and t_s < self.expressions[-1].relax_end_s:
             return "expression", None
+        if self.intro is not None and t_s < self.intro[1]:
+            return "intro", None
         for b0, b1 in self.breaks:
             if b0 <= t_s < b1:
                 return "break", None
@@ -251,6 +266,11 @@ def build_schedule(protocol: Protocol, seed: int | None = None) -> Schedule:
     per_block = protocol.per_condition * len(protocol.conditions)
     block_of = [i // per_block + 1 for i in range(len(order))]
     ids = _assign_ids(order, pools, rng)
+    groups, labels = protocol.groups, [""] * len(order)
+    if groups is not None:
+        every_id = tuple(dict.fromkeys(i for c in protocol.conditions for i in pools[c]))
+        labels = assign_groups(groups, order, block_of, ids, every_id, seed)
+        groups = groups.coin_flipped(groups.intro == "coin" and coin(seed))
     j = protocol.iti_jitter_s
     itis = rng.uniform(protocol.iti_s - j, protocol.iti_s + j, size=len(order)) if j > 0 \
         else np.full(len(order), protocol.iti_s)
@@ -263,9 +283,13 @@ def build_schedule(protocol: Protocol, seed: int | None = None) -> Schedule:
         relax_end = _round_ms(end + protocol.expression_relax_s)
         steps.append(ExpressionStep(name, t, end, relax_end))
         t = relax_end
+    intro = None
+    if protocol.intro_s > 0:
+        intro = (t, _round_ms(t + protocol.intro_s))
+        t = intro[1]
     trials: list[Trial] = []
     breaks: list[tuple[float, float]] = []
-    for i, (cond, sid, block) in enumerate(zip(order, ids, block_of)):
+    for i, (cond, sid, block, group) in enumerate(zip(order, ids, block_of, labels)):
         if i > 0 and block != block_of[i - 1] and protocol.block_break_s > 0:
             b_end = _round_ms(t + protocol.block_break_s)
             breaks.append((t, b_end))
@@ -274,8 +298,10 @@ def build_schedule(protocol: Protocol, seed: int | None = None) -> Schedule:
         offset = _round_ms(onset + protocol.stimulus_s)
         intensity = intensity_of.get(sid, protocol.intensity)
         trials.append(Trial(trial=i + 1, condition=cond, stimulus_id=sid, onset_s=onset,
-                            offset_s=offset, intensity=intensity, morph_s=morph_s, block=block))
+                            offset_s=offset, intensity=intensity, morph_s=morph_s, block=block,
+                            group=group))
         t = _round_ms(offset + morph_s)
     duration = _round_ms(t + protocol.iti_s)
     return Schedule(protocol=protocol, seed=seed, calibration=calibration, trials=tuple(trials),
-                    breaks=tuple(breaks), duration_s=duration, expressions=tuple(steps))
+                    breaks=tuple(breaks), duration_s=duration, expressions=tuple(steps),
+                    groups=groups, intro=intro)

@@ -48,6 +48,9 @@ class Trial:
         Onset (and offset) morph duration, seconds.
     block : int
         Block number from 1.
+    group : str
+        ``"own"`` or ``"other"`` in a protocol with group labels
+        (:mod:`mimicry.protocol.groups`), else empty.
     """
 
     trial: int
@@ -58,6 +61,7 @@ class Trial:
     intensity: float = 1.0
     morph_s: float = 0.5
     block: int = 1
+    group: str = ""
 
     @property
     def end_s(self) -> float:
@@ -69,7 +73,8 @@ class Trial:
             t=self.onset_s, event="stimulus_onset", trial=self.trial,
             condition=self.condition, stimulus_id=self.stimulus_id,
             detail=format_detail({"intensity": self.intensity, "morph_s": self.morph_s,
-                                  "block": self.block}),
+                                  "block": self.block, **({"group": self.group} if self.group
+                                                          else {})}),
         )
 
     def offset_event(self) -> StimulusEvent:
@@ -155,8 +160,15 @@ def trials_from_events(events: Sequence[StimulusEvent]) -> list[Trial]:
             intensity=float(d["intensity"]),
             morph_s=float(d["morph_s"]),
             block=int(d["block"]),
+            group=_group_of(on.detail),
         ))
     return trials
+
+
+def _group_of(detail: str) -> str:
+    """The ``group`` of an onset detail: ``own``, ``other`` or empty (anything else)."""
+    g = parse_detail(detail).get("group", "") if "group=" in (detail or "") else ""
+    return g if g in ("own", "other") else ""
 
 
 #: ``label`` of the marker logged when a paused session resumes (detail ``paused_s``).
@@ -230,9 +242,9 @@ class StimulusAnnotator:
         self._i = 0
 
     def columns(self, t: float) -> list[str]:
-        """``[trial, condition, stimulus_id, stimulus_intensity]`` as CSV cells."""
+        """``[trial, condition, stimulus_id, stimulus_intensity, group]`` as CSV cells."""
         if not self.has_timeline:
-            return ["", "", "", ""]
+            return ["", "", "", "", ""]
         trs = self.trials
         # Times mostly increase: move the cursor forward past finished trials.
         if self._i > 0 and t < trs[self._i - 1].end_s:
@@ -242,5 +254,5 @@ class StimulusAnnotator:
         if self._i < len(trs) and trs[self._i].onset_s <= t:
             tr = trs[self._i]
             return [str(tr.trial), tr.condition, tr.stimulus_id,
-                    f"{trial_intensity(tr, t):.4f}"]
-        return ["", "", "", "0"]
+                    f"{trial_intensity(tr, t):.4f}", tr.group]
+        return ["", "", "", "0", ""]

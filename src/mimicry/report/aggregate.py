@@ -65,6 +65,8 @@ def group_summary_text(agg: Aggregate) -> str:
                          "chance.")
     lines.append(mixed_sentence(agg))
     lines += lag_sentences(agg)
+    if getattr(agg, "group_labels", None) is not None:
+        lines += agg.group_labels.sentences()
     c = agg.correlation
     if c is not None and math.isfinite(c.pearson_r):
         strength = "positively" if c.pearson_r > 0 else "negatively"

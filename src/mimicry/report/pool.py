@@ -26,6 +26,7 @@ from mimicry.analysis.group import (Correlation, GroupLagTest, OneSampleTest, co
 from mimicry.analysis.mixed import MixedModelResult, mixed_model
 from mimicry.core.errors import InputError, MimicryError
 from mimicry.io.tables import csv_problem, not_utf8
+from mimicry.report.group_labels import GROUP_COLUMNS, group_columns, group_label_test
 from mimicry.report.self_rating import SELF_RATING_MAX, SELF_RATING_MIN
 from mimicry.report.session_report import SessionAnalysis, analyse
 
@@ -46,7 +47,7 @@ SESSION_COLUMNS: tuple[str, ...] = (
     "xcorr_peak_lag_s", "xcorr_peak_r", "xcorr_peak_at_edge", "xcorr_p_value_two_sided", "lag_s",
     "self_rating", "score", "warnings",
     "xcorr_p_value", "xcorr_significant", "mixed_model_trials",
-    "effect_size", "effect_ci_low", "effect_ci_high", "mde_80")
+    "effect_size", "effect_ci_low", "effect_ci_high", "mde_80") + GROUP_COLUMNS
 SELF_RATING_RANGE = (SELF_RATING_MIN, SELF_RATING_MAX)
 
 
@@ -223,7 +224,7 @@ def session_row(folder: Path) -> SessionRow:
         effect_size=json_number(prim.estimate) if prim else None,
         effect_ci_low=json_number(prim.ci_low) if prim else None,
         effect_ci_high=json_number(prim.ci_high) if prim else None,
-        mde_80=json_number(prim.mde) if prim else None)
+        mde_80=json_number(prim.mde) if prim else None, **group_columns(res))
     row = SessionRow(values, warnings, a)
     if not row.included:
         warnings.append(f"{label}: too few valid happy and sad trials for a mimicry index "
@@ -290,6 +291,8 @@ class Aggregate:
     curves : ResponseCurves or None
         Per-condition curves averaged over sessions (``n_trials`` counts sessions).
     warnings : list of str
+    group_labels : GroupLabelResult or None
+        Own minus other group across people, when sessions had group labels.
     """
 
     rows: list
@@ -302,6 +305,7 @@ class Aggregate:
     score_label: str
     curves: object
     warnings: list
+    group_labels: object = None
 
     def group_dict(self) -> dict:
         """The content of ``group.json``."""
@@ -317,6 +321,7 @@ class Aggregate:
             "correlation": self.correlation.as_dict() if self.correlation else None,
             "score": self.score_label or None,
             "warnings": list(self.warnings),
+            **({"group_labels": self.group_labels.as_dict()} if self.group_labels else {}),
         }
 
 
@@ -391,4 +396,4 @@ def aggregate_sessions(paths: Sequence[str | os.PathLike],
 
     curves = group_curves([r.analysis for r in included])
     return Aggregate(rows, index_test, lag_test, sum(tested), len(tested), mixed, corr,
-                     score_label, curves, warnings)
+                     score_label, curves, warnings, group_label_test(rows, seed))

@@ -59,7 +59,7 @@ def smooth_noise(t_s: float | np.ndarray, seed: int, stream: int = 0) -> float |
 
 
 def mimic_expression(trials: Sequence[Trial], t_s: float, delay_s: float, gain: float,
-                     noise: float = 0.0, seed: int = 0):
+                     noise: float = 0.0, seed: int = 0, group_gains=None):
     """The expression of a face mimicking ``trials`` (see the module docstring).
 
     Parameters
@@ -76,6 +76,10 @@ def mimic_expression(trials: Sequence[Trial], t_s: float, delay_s: float, gain: 
         Standard deviation of the spontaneous fluctuations, 0-1.
     seed : int
         Seeds the fluctuations.
+    group_gains : mapping of str to float, optional
+        The gain for the trials of each group (``own``, ``other``): a face
+        that mimics one group more than the other. Trials of other groups
+        take ``gain``.
 
     Returns
     -------
@@ -85,6 +89,8 @@ def mimic_expression(trials: Sequence[Trial], t_s: float, delay_s: float, gain: 
 
     tr = active_trial(trials, t_s - delay_s)
     expr = Expression()
+    if tr is not None and group_gains and tr.group in group_gains:
+        gain = group_gains[tr.group]
     if tr is not None and gain != 0:
         v = gain * float(trial_intensity(tr, t_s - delay_s))
         v = max(-1.0, min(1.0, v))
@@ -124,24 +130,26 @@ def posed_trials(steps: Sequence[ExpressionStep]) -> tuple[Trial, ...]:
 
 
 def demo_expression(trials: Sequence[Trial], poses: Sequence[Trial], t_s: float,
-                    delay_s: float, gain: float, noise: float = 0.0, seed: int = 0):
+                    delay_s: float, gain: float, noise: float = 0.0, seed: int = 0,
+                    group_gains=None):
     """A face that poses ``poses`` when asked and otherwise mimics ``trials``.
 
     While a pose (from :func:`posed_trials`) is under way at ``t_s - delay_s``
     the face shows it at full intensity, whatever ``gain`` (posing on request
-    is not mimicry); otherwise :func:`mimic_expression`. Noise as there.
+    is not mimicry); otherwise :func:`mimic_expression`. Noise and
+    ``group_gains`` as there.
     """
     from mimicry.stimulus.face import expression_for
 
     pose = active_trial(poses, t_s - delay_s) if poses else None
     if pose is None:
-        return mimic_expression(trials, t_s, delay_s, gain, noise, seed)
+        return mimic_expression(trials, t_s, delay_s, gain, noise, seed, group_gains)
     expr = expression_for(pose.condition, float(trial_intensity(pose, t_s - delay_s)))
     return with_noise(expr, t_s, noise, seed)
 
 
 def participant_expression(schedule: Schedule, t_s: float, delay_s: float, gain: float,
-                           noise: float = 0.0, seed: int = 0):
+                           noise: float = 0.0, seed: int = 0, group_gains=None):
     """The virtual participant's expression at ``t_s``: a pure function of its arguments.
 
     Parameters
@@ -161,6 +169,8 @@ def participant_expression(schedule: Schedule, t_s: float, delay_s: float, gain:
         the happy and sad intensities (clipped at 0).
     seed : int
         Seeds the fluctuations.
+    group_gains : mapping of str to float, optional
+        Per-group gains (see :func:`mimic_expression`).
 
     Returns
     -------
@@ -175,7 +185,7 @@ def participant_expression(schedule: Schedule, t_s: float, delay_s: float, gain:
     """
     _check_params(delay_s, gain, noise)
     return demo_expression(schedule.trials, posed_trials(getattr(schedule, "expressions", ())),
-                           t_s, delay_s, gain, noise, seed)
+                           t_s, delay_s, gain, noise, seed, group_gains)
 
 
 def leader_episodes(duration_s: float, seed: int, identity: str = "leader") -> tuple[Trial, ...]:

@@ -98,6 +98,25 @@ def _trial_dict(tr: Trial) -> dict:
             "offset_s": tr.offset_s, "intensity": tr.intensity, "morph_s": tr.morph_s}
 
 
+def _group_gains(protocol: Protocol, gains: dict | None) -> dict:
+    """``gains`` keyed ``own``/``other``: a group's name may stand for its key; checked."""
+    if not gains:
+        return {}
+    groups = protocol.groups
+    if groups is None:
+        raise InputError(f"--group-gain needs a protocol with [groups]; protocol "
+                         f"{protocol.name!r} has none (try --protocol groups)")
+    names = {"own": "own", "other": "other", groups.own.name: "own", groups.other.name: "other"}
+    out = {}
+    for name, g in gains.items():
+        if name not in names:
+            raise InputError(f"--group-gain {name}=...: no such group in protocol "
+                             f"{protocol.name!r}; expected own or other")
+        _check_params(0.0, g, 0.0)
+        out[names[name]] = float(g)
+    return out
+
+
 def _check_jobs(jobs: int) -> int:
     check_int("jobs", jobs, 1, 64, error=InputError)
     return jobs
@@ -107,13 +126,15 @@ class _ParticipantFrames:
     """Frame ``i`` of a face mimicking ``trials`` and posing ``poses``; picklable."""
 
     def __init__(self, trials, identity, size_px, seed, fps, delay_s, gain, noise, noise_seed,
-                 poses=()):
+                 poses=(), group_gains=None):
         self.args = (tuple(trials), identity, size_px, seed, fps, delay_s, gain, noise, noise_seed)
         self.poses = tuple(poses)
+        self.group_gains = dict(group_gains or {})
         self._anim = None
 
     def __getstate__(self):
-        return {"args": self.args, "poses": self.poses, "_anim": None}
+        return {"args": self.args, "poses": self.poses, "group_gains": self.group_gains,
+                "_anim": None}
 
     def __call__(self, i: int) -> np.ndarray:
         trials, identity, size_px, seed, fps, delay_s, gain, noise, noise_seed = self.args
@@ -123,7 +144,7 @@ class _ParticipantFrames:
             self._anim = FaceAnimator(identity, size_px, seed=seed)
         t = i / fps
         return self._anim.frame(t, demo_expression(trials, self.poses, t, delay_s, gain, noise,
-                                                   noise_seed))
+                                                   noise_seed, self.group_gains))
 
 
 class _DyadFrames:
@@ -138,7 +159,8 @@ class _DyadFrames:
 def simulate_participant(protocol: Protocol, out_dir: str | Path, *, delay_s: float = 0.5,
                          gain: float = 1.0, noise: float = 0.0, seed: int | None = None,
                          fps: float = 30.0, size_px: int = 480, identity: str | None = None,
-                         progress=None, jobs: int = 1) -> SimulationResult:
+                         progress=None, jobs: int = 1,
+                         group_gains: dict | None = None) -> SimulationResult:
     """Render a virtual participant watching ``protocol``.
 
     Writes ``out_dir/participant.mp4`` (t = 0 of the video is t = 0 of the
@@ -166,6 +188,9 @@ def simulate_participant(protocol: Protocol, out_dir: str | Path, *, delay_s: fl
         Told the number of frames rendered.
     jobs : int
         Processes rendering frames in parallel (the video is the same).
+    group_gains : dict of str to float, optional
+        The gain at the faces of each group of the protocol's ``[groups]``
+        (``own``, ``other`` or the groups' names); others take ``gain``.
 
     Returns
     -------
@@ -178,6 +203,7 @@ def simulate_participant(protocol: Protocol, out_dir: str | Path, *, delay_s: fl
 
     _check_params(delay_s, gain, noise)
     _check_render(fps, size_px)
+    group_gains = _group_gains(protocol, group_gains)
     schedule = build_schedule(protocol, seed)
     seed = schedule.seed
     identity = PARTICIPANT_IDENTITY if identity is None else identity
@@ -189,7 +215,7 @@ def simulate_participant(protocol: Protocol, out_dir: str | Path, *, delay_s: fl
     # The same seed for the face (blinks, head motion) and the fluctuations: they draw
     # from separate streams, and participant_expression(..., seed) reproduces the video.
     frame_at = _ParticipantFrames(schedule.trials, identity, size_px, seed, fps, delay_s, gain,
-                                  noise, seed, posed_trials(schedule.expressions))
+                                  noise, seed, posed_trials(schedule.expressions), group_gains)
     if progress is not None:
         progress.total = n_frames
     video = write_video(out / "participant.mp4", frame_at, n_frames, fps, (size_px, size_px),
@@ -205,6 +231,7 @@ def simulate_participant(protocol: Protocol, out_dir: str | Path, *, delay_s: fl
         "seed": seed,
         "delay_s": float(delay_s),
         "gain": float(gain),
+        **({"group_gains": group_gains} if group_gains else {}),
         "noise": float(noise),
         "participant_identity": identity,
         "stimulus_ids": list(schedule.stimulus_ids),

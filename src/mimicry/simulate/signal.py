@@ -208,6 +208,7 @@ def simulate_frames(
     frame_jitter_s: float = 0.0,
     seed: int = 0,
     blendshapes: bool = True,
+    group_gains: dict | None = None,
 ) -> FramesTable:
     """Frames of a virtual participant watching ``trials``.
 
@@ -225,6 +226,9 @@ def simulate_frames(
     blendshapes : bool
         Fill the matching blendshape columns (others 0) so that
         :func:`mimicry.core.channels.compute_channels` of a row gives its channels.
+    group_gains : dict of str to float, optional
+        The gain at the trials of each group (``Trial.group``: ``own``,
+        ``other``) in place of the participant's; trials of other groups keep it.
 
     Returns
     -------
@@ -253,12 +257,20 @@ def simulate_frames(
     x += rng.normal(0.0, p.noise_sd, size=(n, len(names))) * scale
     x += _ar1(rng, n, len(names), p.drift_sd, float(np.exp(-dt / p.drift_tau_s))) * scale
 
-    signed = signed_stimulus_signal(list(trials), t - p.delay_s)
+    if group_gains:
+        # Each trial's signed signal times its group's gain (a negative gain: the opposite).
+        signed = np.zeros(n)
+        for key in {tr.group for tr in trials}:
+            own = [tr for tr in trials if tr.group == key]
+            signed += group_gains.get(key, p.gain) * signed_stimulus_signal(own, t - p.delay_s)
+        g = 1.0
+    else:
+        signed = signed_stimulus_signal(list(trials), t - p.delay_s)
+        g = abs(p.gain)
     x_happy = np.clip(signed, 0.0, None)
     x_sad = np.clip(-signed, 0.0, None)
-    if p.gain < 0:
+    if p.gain < 0 and not group_gains:
         x_happy, x_sad = x_sad, x_happy
-    g = abs(p.gain)
     col = {ch: i for i, ch in enumerate(names)}
     x[:, col["smile"]] += g * p.smile_amplitude * x_happy
     x[:, col["cheek_raise"]] += 0.5 * g * p.smile_amplitude * x_happy

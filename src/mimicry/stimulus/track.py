@@ -26,6 +26,11 @@ during a trial (onset to offset + morph_s)
     morphs back from the offset.
 after the last trial
     The last identity, neutral, until ``session_end``.
+with group labels (a protocol's ``[groups]``)
+    Every face, from the interval before its trial to its end, sits in a
+    frame of its group's colour with the group's name in a band at the top
+    (:func:`labelled_frame`); the minimal-group screen says which team the
+    coin put the participant in (:func:`team_frame`).
 
 With a user stimulus set there is no neutral version of an item to show, so
 the inter-trial intervals and the end show the fixation cross (no text), and
@@ -140,6 +145,82 @@ def instruction_frame(size_px: int, background: tuple[int, int, int], text: str)
     return img
 
 
+#: Width of the coloured frame around a labelled face, as a share of the frame side.
+LABEL_BORDER = 0.035
+#: Height of the caption band at the top of a labelled face, as a share of the side.
+LABEL_BAND = 0.11
+
+
+def labelled_frame(img: np.ndarray, colour: tuple[int, int, int], caption: str) -> np.ndarray:
+    """A copy of the face ``img`` in a frame of ``colour``, ``caption`` in a band at the top.
+
+    The band covers only the background above the head, so the face model
+    still reads the face (``tests/core/stimulus/test_group_labels.py``).
+
+    Parameters
+    ----------
+    img : ndarray, shape (side, side, 3), uint8
+        RGB.
+
+    Returns
+    -------
+    ndarray, shape like ``img``, uint8
+    """
+    out = img.copy()
+    side = out.shape[0]
+    b = max(2, round(LABEL_BORDER * side))
+    band = max(b + 8, round(LABEL_BAND * side))
+    out[:b], out[-b:], out[:, :b], out[:, -b:] = colour, colour, colour, colour
+    out[:band] = colour
+    lum = 0.299 * colour[0] + 0.587 * colour[1] + 0.114 * colour[2]
+    if caption:
+        _centred_text(out, caption, (b, 0, side - b, band),
+                      (20, 20, 20) if lum > 140 else (255, 255, 255), 0.6)
+    return out
+
+
+def _centred_text(img: np.ndarray, text: str, box: tuple[int, int, int, int],
+                  ink: tuple[int, int, int], fill: float = 0.5) -> None:
+    """Draw ``text`` centred in ``box`` (left, top, right, bottom), as large as fits."""
+    import cv2
+
+    left, top, right, bottom = box
+    font = cv2.FONT_HERSHEY_SIMPLEX
+    text = ascii_text(text)
+    thickness = max(2, round(img.shape[0] / 200))
+    (w, h), _ = cv2.getTextSize(text, font, 1.0, thickness)
+    scale = min(fill * (bottom - top) / max(h, 1), 0.9 * (right - left) / max(w, 1))
+    (w, h), _ = cv2.getTextSize(text, font, scale, thickness)
+    cv2.putText(img, text, ((left + right - w) // 2, (top + bottom + h) // 2), font, scale, ink,
+                thickness, cv2.LINE_AA)
+
+
+def team_frame(size_px: int, background: tuple[int, int, int], group) -> np.ndarray:
+    """The minimal-group screen: "A coin flip put you in" above a badge of ``group``.
+
+    Parameters
+    ----------
+    group : mimicry.protocol.groups.Group
+        The participant's group (``own``) as the session shows it.
+
+    Returns
+    -------
+    ndarray, shape (size_px, size_px, 3), uint8
+        RGB.
+    """
+    img, ink = _blank(size_px, background)
+    s = size_px
+    _centred_text(img, "A coin flip put you in", (0, int(0.2 * s), s, int(0.4 * s)), ink, 0.35)
+    top, bottom, left, right = int(0.45 * s), int(0.7 * s), int(0.1 * s), int(0.9 * s)
+    img[top:bottom, left:right] = group.rgb
+    lum = 0.299 * group.rgb[0] + 0.587 * group.rgb[1] + 0.114 * group.rgb[2]
+    _centred_text(img, group.name, (left, top, right, bottom),
+                  (20, 20, 20) if lum > 140 else (255, 255, 255), 0.45)
+    _centred_text(img, "Faces in this colour are your team", (0, int(0.75 * s), s, int(0.85 * s)),
+                  ink, 0.3)
+    return img
+
+
 def animator_seed(seed: int, identity: str) -> int:
     """The seed of ``identity``'s face animator in a session seeded ``seed``.
 
@@ -247,6 +328,23 @@ class StimulusTrack:
         kind, trial = self.schedule.phase(t_s)
         if kind == "expression":
             return self._expression_screen(t_s)
+        if kind == "intro":
+            img = self._screens.get("intro")
+            if img is None:
+                img = self._screens["intro"] = team_frame(self.size_px, self._background,
+                                                          self.schedule.groups.own)
+            return img
+        img = self._face_screen(kind, trial, t_s)
+        groups = self.schedule.groups
+        if groups is None or trial is None or not trial.group or kind not in ("iti", "trial"):
+            return img
+        if self._set is not None and (kind != "trial" or t_s >= trial.offset_s):
+            return img  # a stimulus-set item is on screen only from onset to offset
+        group = groups.of(trial.group)
+        return labelled_frame(img, group.rgb, group.name)
+
+    def _face_screen(self, kind: str, trial, t_s: float) -> np.ndarray:
+        """The screen of ``frame`` before any group label."""
         if kind in ("calibration", "break") or trial is None:
             return self._screen(kind if kind in ("calibration", "break") else "blank")
         if self._set is not None:

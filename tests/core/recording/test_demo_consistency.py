@@ -136,6 +136,6 @@ def test_record_help_lists_every_shipped_protocol(capsys):
     for command in ("record", "simulate"):
         assert main([command, "--help"]) == 0
         text = " ".join(capsys.readouterr().out.split())
-        assert len(list_protocols()) == 5
+        assert len(list_protocols()) == 7
         for name in list_protocols():
             assert name in text.split("shipped protocol name (", 1)[1].split(")", 1)[0], name

@@ -74,7 +74,7 @@ def test_bad_values_are_one_clear_line(cal, match):
 
 def test_shipped_protocols_that_have_it():
     on = {n for n in SHIPPED_PROTOCOLS if load_protocol(n).expressions}
-    assert on == {"default", "classroom"}
+    assert on == {"default", "classroom", "groups"}
     for n in on:
         p = load_protocol(n)
         assert p.expressions == ("smile", "sad")

@@ -228,3 +228,25 @@ def test_errors_name_the_parameter():
         FaceRenderer(IDENTITIES[0], 10)
     with pytest.raises(ConfigError, match="'t_s'"):
         FaceAnimator(IDENTITIES[0], 96).frame(float("inf"), Expression())
+
+
+@pytest.mark.parametrize("identity", [i for i in IDENTITIES if i != PARTICIPANT_IDENTITY])
+def test_labelled_faces_read_like_the_unlabelled_ones(probe, readings, identity):
+    """A group label (coloured frame, caption band at the top) does not change what the
+    face model reads: the groups protocols' faces are the same stimuli."""
+    from mimicry.protocol.load import load_protocol
+    from mimicry.stimulus.track import labelled_frame
+
+    groups = load_protocol("groups").groups
+    r = FaceRenderer(identity, SIZE_PX)
+    for group in (groups.own, groups.other):
+        for cond, plain in (("happy", readings[identity]["happy"][-1]),
+                            ("sad", readings[identity]["sad"][-1]),
+                            ("neutral", readings[identity]["neutral"])):
+            expr = expression_for(cond, 1.0) if cond != "neutral" else Expression()
+            got = _read(probe, labelled_frame(r.render(expr), group.rgb, group.name))
+            for ch in ("smile", "brow_raise_inner", "valence"):
+                assert abs(got[ch] - plain[ch]) <= 0.1, (group.key, cond, ch)
+    happy = _read(probe, labelled_frame(r.render(expression_for("happy", 1.0)),
+                                        groups.own.rgb, groups.own.name))
+    assert happy["smile"] >= 0.6
