@@ -56,14 +56,16 @@ class GroupResultPlot(_ResultPlot):
         top = 0.1
         for i, s in enumerate(sides):
             lo, hi = (_number(v) for v in ((s.get("ci95") or [None, None]) + [None])[:2])
+            label_y = max(heights[i], 0.0)
             if lo == lo and hi == hi:
+                label_y = max(label_y, hi)
                 self.plot.addItem(pg.ErrorBarItem(
                     x=np.array([float(i)]), y=np.array([heights[i]]),
                     top=np.array([hi - heights[i]]), bottom=np.array([heights[i] - lo]),
                     beam=0.15, pen=_pen(theme.TEXT, 2)))
                 top = max(top, hi)
             top = max(top, heights[i])
-            self._text(f"{heights[i]:+.2f}", (i, max(heights[i], 0.0)), (0.5, 1.2), theme.TEXT,
+            self._text(f"{heights[i]:+.2f}", (i, label_y), (0.5, 1.0), theme.TEXT,
                        theme.TITLE_PT, True)
         bottom = self.plot.getAxis("bottom")
         bottom.setTicks([[(i, n) for i, n in enumerate(names)]])
@@ -71,7 +73,7 @@ class GroupResultPlot(_ResultPlot):
         bottom.setHeight(2 * theme.HEADING_PT + 16)
         low = min([0.0] + heights)
         self.plot.setXRange(-0.6, 1.6, padding=0)
-        self.plot.setYRange(low - 0.05, top * 1.25 + 0.02, padding=0)
+        self.plot.setYRange(low - 0.05, top * 1.35 + 0.03, padding=0)
         self.plot.addLine(y=0, pen=_pen(theme.MUTED_TEXT, 1))
         d, lo, hi, p = (_number(gd.get(k)) for k in ("estimate", "ci_low", "ci_high", "p_value"))
         parts = []

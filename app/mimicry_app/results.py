@@ -4,8 +4,9 @@ Shows a :class:`~mimicry_app.bridge.SessionOutcome`: the summary written by
 :mod:`mimicry.analysis`, the trial-averaged response curves per condition
 (:mod:`mimicry.report.curves`), the session folder with a button to open it,
 a button that writes and opens the session's ``report.html``
-(:mod:`mimicry.report`), and the optional 1-7 self-rating question, saved
-into ``session.json``.
+(:mod:`mimicry.report`), and the optional questionnaire (the Single-Item
+Trait Empathy Scale by default, :mod:`mimicry.protocol.questionnaire`), saved
+into ``session.json`` under ``questionnaires``.
 """
 
 from __future__ import annotations
@@ -19,8 +20,7 @@ from PyQt6.QtGui import QDesktopServices, QGuiApplication
 from PyQt6.QtWidgets import (QButtonGroup, QFrame, QHBoxLayout, QLabel, QPushButton,
                              QScrollArea, QVBoxLayout, QWidget)
 
-from mimicry.report.self_rating import (SELF_RATING_ENDS, SELF_RATING_MAX, SELF_RATING_MIN,
-                                        SELF_RATING_QUESTION)
+from mimicry.protocol.questionnaire import DEFAULT_QUESTIONNAIRE, load_questionnaire
 
 from . import theme
 from .curves import ResponseCurvesPlot, curves_key, has_trials, summary_html
@@ -136,28 +136,42 @@ class ResultsPage(QWidget):
         body.addWidget(self.picture_box, 3)
         outer.addLayout(body, 1)
 
+        self.questionnaire = load_questionnaire(DEFAULT_QUESTIONNAIRE)
+        q = self.questionnaire
         self.rating_row = QWidget()
-        rating = QHBoxLayout(self.rating_row)
-        rating.setContentsMargins(0, 0, 0, 0)
-        self.rating_question = QLabel(f"<b>{html.escape(SELF_RATING_QUESTION)}</b> (optional)")
-        rating.addWidget(self.rating_question)
-        rating.addWidget(QLabel(SELF_RATING_ENDS[0]))
-        self.rating_group = QButtonGroup(self)
-        self.rating_buttons = []
-        for n in range(SELF_RATING_MIN, SELF_RATING_MAX + 1):
-            b = QPushButton(str(n))
-            b.setCheckable(True)
-            b.setMaximumWidth(48)
-            b.setStyleSheet(f"QPushButton:checked {{ background: {theme.ACCENT}; color: white; "
-                            f"font-weight: 700; }}")
-            self.rating_group.addButton(b, n)
-            self.rating_buttons.append(b)
-            rating.addWidget(b)
-        rating.addWidget(QLabel(SELF_RATING_ENDS[1]))
-        self.rating_status = QLabel("")
-        self.rating_status.setStyleSheet(f"color: {theme.MUTED_TEXT};")
-        rating.addWidget(self.rating_status, 1)
-        self.rating_group.idClicked.connect(self.save_rating)
+        rows = QVBoxLayout(self.rating_row)
+        rows.setContentsMargins(0, 0, 0, 0)
+        self.rating_groups: list[QButtonGroup] = []
+        self.rating_buttons = []  # the buttons of every item, in order
+        for k, item in enumerate(q.items):
+            row = QHBoxLayout()
+            lead = (f"<b>{html.escape(item.text)}</b>" + (" (optional)" if k == 0 else ""))
+            label = QLabel(lead)
+            label.setToolTip(f"{q.title}. {q.citation}")
+            if k == 0:
+                self.rating_question = label
+            row.addWidget(label)
+            row.addWidget(QLabel(q.labels[0]))
+            group = QButtonGroup(self)
+            for n in range(q.scale_min, q.scale_max + 1):
+                b = QPushButton(str(n))
+                b.setCheckable(True)
+                b.setMaximumWidth(48)
+                b.setStyleSheet(f"QPushButton:checked {{ background: {theme.ACCENT}; "
+                                f"color: white; font-weight: 700; }}")
+                group.addButton(b, n - q.scale_min + 1)  # ids from 1: -1 means none
+                self.rating_buttons.append(b)
+                row.addWidget(b)
+            row.addWidget(QLabel(q.labels[1]))
+            if k == 0:
+                self.rating_status = QLabel("")
+                self.rating_status.setStyleSheet(f"color: {theme.MUTED_TEXT};")
+                row.addWidget(self.rating_status, 1)
+            else:
+                row.addStretch(1)
+            group.idClicked.connect(self.save_rating)
+            self.rating_groups.append(group)
+            rows.addLayout(row)
         outer.addWidget(self.rating_row)
 
         foot = QHBoxLayout()
@@ -301,26 +315,34 @@ class ResultsPage(QWidget):
         self.report_ready.emit(str(writer.path or ""), writer.problem)
 
     def _reset_rating(self, enabled: bool) -> None:
-        self.rating_group.setExclusive(False)
-        for b in self.rating_buttons:
-            b.setChecked(False)
-            b.setEnabled(enabled)
-        self.rating_group.setExclusive(True)
+        for group in self.rating_groups:
+            group.setExclusive(False)
+            for b in group.buttons():
+                b.setChecked(False)
+                b.setEnabled(enabled)
+            group.setExclusive(True)
         self.rating_status.setText("")
 
-    def save_rating(self, rating: int) -> None:
-        """Save the self-rating into the session's session.json."""
+    def save_rating(self, _answer: int = 0) -> None:
+        """Save the questionnaire into session.json once every item has an answer."""
         from mimicry.core.errors import MimicryError  # noqa: PLC0415
-        from mimicry.report.self_rating import save_self_rating  # noqa: PLC0415
+        from mimicry.protocol.questionnaire import save_answers  # noqa: PLC0415
 
+        q = self.questionnaire
+        answers = {item.id: g.checkedId() + q.scale_min - 1
+                   for item, g in zip(q.items, self.rating_groups) if g.checkedId() != -1}
         if self.folder is None:
             return
+        if len(answers) < len(q.items):
+            self.rating_status.setText(f"{len(answers)} of {len(q.items)} answered")
+            return
         try:
-            save_self_rating(self.folder, rating)
+            meta = save_answers(self.folder, q, answers)
         except MimicryError as exc:
             self.rating_status.setText(f"Not saved: {exc}")
             return
-        self.rating_status.setText(f"Saved: {rating} of 7, in session.json")
+        score = meta["questionnaires"][q.id]["score"]
+        self.rating_status.setText(f"Saved: {score:g} of {q.scale_max}, in session.json")
 
     def shutdown(self) -> None:
         """Wait for a report being written; safe to call twice."""

@@ -79,14 +79,15 @@ def test_full_session_with_video(make_window, qtbot, participant_video, tmp_path
     qtbot.mouseClick(w.results.open_button, Qt.MouseButton.LeftButton)
     assert opened == [str(folder)]
 
-    # The optional self-rating goes into session.json; the report opens with it.
-    qtbot.mouseClick(w.results.rating_buttons[5], Qt.MouseButton.LeftButton)
-    assert json.loads((folder / "session.json").read_text())["self_rating"] == 6
+    # The optional empathy question goes into session.json; the report opens with it.
+    qtbot.mouseClick(w.results.rating_buttons[2], Qt.MouseButton.LeftButton)
+    meta = json.loads((folder / "session.json").read_text())
+    assert meta["questionnaires"]["sites"]["score"] == 3
     with qtbot.waitSignal(w.results.report_ready, timeout=60000) as report:
         qtbot.mouseClick(w.results.report_button, Qt.MouseButton.LeftButton)
     assert report.args == [str(folder / "report.html"), ""]
     assert opened[-1] == str(folder / "report.html")
-    assert "6 of 7" in (folder / "report.html").read_text(encoding="utf-8")
+    assert "3 of 5" in (folder / "report.html").read_text(encoding="utf-8")
 
     # Settings remembered for next time.
     from mimicry.runtime.settings import load_settings

@@ -49,12 +49,16 @@ def test_report_button_writes_and_opens_the_report(results_page, qtbot, tmp_path
     page = results_page
     page.show_outcome(_outcome(folder, text), "p09")
     assert page.report_button.isEnabled()
-    # The self-rating: optional, saved into session.json as soon as it is clicked.
+    # The empathy question (SITES, 1-5): optional, saved into session.json when clicked.
+    assert "I am an empathetic person" in page.rating_question.text()
+    assert len(page.rating_buttons) == 5
     assert all(b.isEnabled() and not b.isChecked() for b in page.rating_buttons)
-    qtbot.mouseClick(page.rating_buttons[4], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.rating_buttons[3], Qt.MouseButton.LeftButton)
     meta = json.loads((folder / "session.json").read_text())
-    assert meta["self_rating"] == 5 and meta["participant"] == "p09"
-    assert "Saved: 5 of 7" in page.rating_status.text()
+    sites = meta["questionnaires"]["sites"]
+    assert sites["score"] == 4 and sites["answers"] == {"empathetic": 4}
+    assert meta["participant"] == "p09" and "self_rating" not in meta
+    assert "Saved: 4 of 5" in page.rating_status.text()
     with qtbot.waitSignal(page.report_ready, timeout=60000) as sig:
         qtbot.mouseClick(page.report_button, Qt.MouseButton.LeftButton)
         assert not page.report_button.isEnabled()  # one report at a time
@@ -62,7 +66,7 @@ def test_report_button_writes_and_opens_the_report(results_page, qtbot, tmp_path
     assert problem == "" and Path(path) == folder / "report.html"
     assert opened == [str(folder / "report.html")]
     html = Path(path).read_text(encoding="utf-8")
-    assert "Mimicry report — p09" in html and "5 of 7" in html  # the rating just given
+    assert "Mimicry report — p09" in html and "4 of 5" in html  # the answer just given
     assert page.report_button.isEnabled() and page.report_button.text() == "Open report"
     # A new outcome clears the rating buttons.
     page.show_outcome(_outcome(folder, text), "p09")

@@ -131,7 +131,11 @@ def one_sample_test(values: Sequence[float], seed: int = 0) -> OneSampleTest:
 
 @dataclass(frozen=True)
 class Correlation:
-    """A score against the mimicry index, over sessions with both."""
+    """A score against the mimicry index, over sessions with both.
+
+    ``ci_low``, ``ci_high``: the 95% interval of Pearson's r (Fisher's z, from
+    :meth:`scipy.stats.PearsonRResult.confidence_interval`).
+    """
 
     n: int
     pearson_r: float
@@ -139,6 +143,8 @@ class Correlation:
     spearman_rho: float
     spearman_p: float
     source: str
+    ci_low: float = float("nan")
+    ci_high: float = float("nan")
 
     def as_dict(self) -> dict:
         return {k: json_number(v) if isinstance(v, float) else v for k, v in self.__dict__.items()}
@@ -176,7 +182,10 @@ def correlate(score: Sequence[float], index: Sequence[float], source: str) -> Co
         p_rho = float(stats.permutation_test(
             (ry,), abs_cross, permutation_type="pairings", vectorized=True,
             n_resamples=math.factorial(x.size), alternative="greater").pvalue)
-    return Correlation(int(x.size), float(pr.statistic), float(pr.pvalue), rho, p_rho, source)
+    ci = pr.confidence_interval(0.95) if x.size > 3 else None
+    lo, hi = (float(ci.low), float(ci.high)) if ci is not None else (nan, nan)
+    return Correlation(int(x.size), float(pr.statistic), float(pr.pvalue), rho, p_rho, source,
+                       lo, hi)
 
 
 # --------------------------------------------------------------------------- group lag

@@ -51,17 +51,40 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="leave out the protocol's expression calibration (the wide smile and "
                         "sad face asked for after the neutral calibration)")
     p.add_argument("--no-analyze", action="store_true", help="skip the analysis at the end")
+    p.add_argument("--questionnaire", metavar="ID_OR_FILE",
+                   help="ask this questionnaire on the terminal when the session ends (a "
+                        "shipped id: sites, the Single-Item Trait Empathy Scale; or a TOML "
+                        "file); the score goes into session.json")
+    p.add_argument("--mood", action="store_true",
+                   help="ask a mood rating (1-9) before the session starts and after it ends")
 
 
 def run(args: argparse.Namespace) -> int:
+    from mimicry.protocol.questionnaire import load_questionnaire, save_answers  # noqa: PLC0415
+    from mimicry.runtime.questions import ask_on_terminal  # noqa: PLC0415
     from mimicry.runtime.record import record_session  # noqa: PLC0415
 
+    # Bad files give their one line before anything is recorded.
+    q = load_questionnaire(args.questionnaire) if args.questionnaire else None
+    mood = load_questionnaire("mood") if args.mood else None
+    before = ask_on_terminal(mood, heading="Before the session:") if mood else None
     result = record_session(
         source=args.source, protocol=args.protocol, seed=args.seed,
         participant=args.participant, out=args.out, display=not args.no_display,
         fast=args.fast, faces=args.faces, model=args.model, save_video=args.save_video,
         save_landmarks=args.save_landmarks, lsl=args.lsl, analyze=not args.no_analyze,
         skip_expressions=args.skip_expressions)
+    if mood is not None:
+        if before is not None:
+            save_answers(result.folder, mood, before, "mood_before")
+        after = ask_on_terminal(mood, heading="After the session:")
+        if after is not None:
+            save_answers(result.folder, mood, after, "mood_after")
+    if q is not None:
+        answers = ask_on_terminal(q)
+        if answers is not None:
+            meta = save_answers(result.folder, q, answers)
+            print(f"{q.title}: score {meta['questionnaires'][q.id]['score']:g}")
     print(f"session saved: {result.folder} (status {result.status}, {result.n_frames} frames)")
     if result.summary_text:
         print()

@@ -67,16 +67,41 @@ def group_summary_text(agg: Aggregate) -> str:
     lines += lag_sentences(agg)
     if getattr(agg, "group_labels", None) is not None:
         lines += agg.group_labels.sentences()
+    lines += score_sentences(agg)
+    return "\n".join(lines)
+
+
+#: What the literature leads one to expect of the empathy correlation.
+EMPATHY_EXPECTATION = ("A meta-analysis (Holland, Wingert & Tang 2021) found only a weak link "
+                       "between mimicry and empathy, so a class of 30 will often see none.")
+
+
+def score_sentences(agg: Aggregate) -> list[str]:
+    """The score correlation with its 95% interval and what to expect; the mood change."""
+    lines = []
     c = agg.correlation
     if c is not None and math.isfinite(c.pearson_r):
         strength = "positively" if c.pearson_r > 0 else "negatively"
+        ci = (f", 95% CI {c.ci_low:+.2f} to {c.ci_high:+.2f}"
+              if math.isfinite(c.ci_low) and math.isfinite(c.ci_high) else "")
         sig = ("" if c.pearson_p < 0.05 else
                " This is not distinguishable from no relation.")
         lines.append(f"The {agg.score_label} and the smile estimate correlate {strength}: "
-                     f"Pearson r = {c.pearson_r:+.2f} (p = {fmt_p(c.pearson_p)}), Spearman "
+                     f"Pearson r = {c.pearson_r:+.2f}{ci} (p = {fmt_p(c.pearson_p)}), Spearman "
                      f"\u03c1 = {c.spearman_rho:+.2f} (p = {fmt_p(c.spearman_p)}), "
                      f"n = {c.n}.{sig}")
-    return "\n".join(lines)
+        lines.append(EMPATHY_EXPECTATION)
+    m = getattr(agg, "mood", None)
+    if m is not None and m.n:
+        lines.append(f"Mood, after minus before the session ({m.n} "
+                     f"{'person' if m.n == 1 else 'people'}, 1-9 scale): {m.mean:+.2f} on "
+                     f"average" + (f" (95% CI {m.ci_low:+.2f} to {m.ci_high:+.2f}; sign-flip "
+                                   f"p = {fmt_p(m.p_sign_flip)}, two-sided)."
+                                   if m.n > 1 else "."))
+        if m.n > 1:
+            lines.append("The mood changed more than chance would give." if m.p_sign_flip < 0.05
+                         else "The mood change is not distinguishable from chance.")
+    return lines
 
 
 def mixed_sentence(agg: Aggregate) -> str:
@@ -159,6 +184,20 @@ def _stats_table(agg: Aggregate) -> list[tuple[str, str]]:
     return rows + _mixed_rows(agg)
 
 
+def _score_question(agg: Aggregate) -> str:
+    """What the score is, in a sentence (empty for a score file)."""
+    q = getattr(agg, "questionnaire", None)
+    if agg.score_label.startswith("self-rating"):
+        return (f"Older versions of the app asked at the end of a session: "
+                f"\u201c{SELF_RATING_QUESTION}\u201d (1 = not at all easily, 7 = very easily).")
+    if q is not None and agg.score_label == q.title:
+        items = "; ".join(f"\u201c{i.text}\u201d" for i in q.items[:3])
+        more = f" and {len(q.items) - 3} more" if len(q.items) > 3 else ""
+        return (f"{q.title}: {items}{more} ({q.scale_min} = {q.labels[0]}, {q.scale_max} = "
+                f"{q.labels[1]}; the score is the {q.scoring}). {q.citation}")
+    return ""
+
+
 def group_report_html(agg: Aggregate, figures: dict[str, bytes]) -> str:
     it, lag, c = agg.index, agg.lag, agg.correlation
     p = max(it.p_t_test, it.p_sign_flip) if it.n > 1 else float("nan")
@@ -182,14 +221,15 @@ def group_report_html(agg: Aggregate, figures: dict[str, bytes]) -> str:
         rating = figures.get("rating")
         score = {
             "heading": agg.score_label[:1].upper() + agg.score_label[1:],
-            "question": (SELF_RATING_QUESTION if agg.score_label.startswith("self-rating")
-                         else ""),
+            "question": _score_question(agg),
             "figure": rating and H.figure(rating, "Score against mimicry index",
                                           "One dot per session; the dashed line is the "
                                           "least-squares fit.", cls="half"),
             "rows": [("Sessions with both", str(c.n)),
-                     ("Pearson r",
-                      f"{fmt(c.pearson_r, '+.2f')} (p = {fmt_p(c.pearson_p)}, two-sided)"),
+                     ("Pearson r (95% CI)",
+                      f"{fmt(c.pearson_r, '+.2f')} ({fmt(c.ci_low, '+.2f')} to "
+                      f"{fmt(c.ci_high, '+.2f')}; p = {fmt_p(c.pearson_p)}, two-sided)"),
+                     ("What to expect", EMPATHY_EXPECTATION),
                      ("Spearman \u03c1",
                       f"{fmt(c.spearman_rho, '+.2f')} (p = {fmt_p(c.spearman_p)}, two-sided)")],
         }
@@ -258,7 +298,7 @@ def draw_group_figures(agg: Aggregate) -> dict[str, bytes]:
 
 def write_aggregate(paths: Sequence[str | os.PathLike], out_dir: str | os.PathLike,
                     scores: str | os.PathLike | None = None, seed: int = 0,
-                    mapper=map) -> Aggregate:
+                    mapper=map, questionnaire: str | None = None) -> Aggregate:
     """Pool sessions and write ``sessions.csv``, ``group.json``, ``report.html`` and PNGs.
 
     Raises :class:`InputError` for a missing folder or score file, when no
@@ -271,7 +311,7 @@ def write_aggregate(paths: Sequence[str | os.PathLike], out_dir: str | os.PathLi
     if held:
         raise InputError(f"{out} holds a session ({', '.join(held)}); expected a folder for the "
                          f"group's outputs, such as {out.parent / 'class'}")
-    agg = aggregate_sessions(paths, scores, seed, mapper)
+    agg = aggregate_sessions(paths, scores, seed, mapper, questionnaire)
     if not any(r.analysis is not None for r in agg.rows):
         raise InputError("no session could be analysed: "
                          + "; ".join(agg.warnings[:3]))

@@ -25,8 +25,9 @@ from mimicry.analysis.group import (Correlation, GroupLagTest, OneSampleTest, co
                                     group_lag_test, json_number, one_sample_test)
 from mimicry.analysis.mixed import MixedModelResult, mixed_model
 from mimicry.core.errors import InputError, MimicryError
-from mimicry.io.tables import csv_problem, not_utf8
+from mimicry.protocol.questionnaire import DEFAULT_QUESTIONNAIRE
 from mimicry.report.group_labels import GROUP_COLUMNS, group_columns, group_label_test
+from mimicry.report.scores import SCORE_COLUMNS, choose_scores, read_scores, score_columns
 from mimicry.report.self_rating import SELF_RATING_MAX, SELF_RATING_MIN
 from mimicry.report.session_report import SessionAnalysis, analyse
 
@@ -47,7 +48,7 @@ SESSION_COLUMNS: tuple[str, ...] = (
     "xcorr_peak_lag_s", "xcorr_peak_r", "xcorr_peak_at_edge", "xcorr_p_value_two_sided", "lag_s",
     "self_rating", "score", "warnings",
     "xcorr_p_value", "xcorr_significant", "mixed_model_trials",
-    "effect_size", "effect_ci_low", "effect_ci_high", "mde_80") + GROUP_COLUMNS
+    "effect_size", "effect_ci_low", "effect_ci_high", "mde_80") + GROUP_COLUMNS + SCORE_COLUMNS
 SELF_RATING_RANGE = (SELF_RATING_MIN, SELF_RATING_MAX)
 
 
@@ -96,60 +97,6 @@ def find_sessions(paths: Sequence[str | os.PathLike]) -> list[Path]:
     return unique
 
 
-def read_scores(path: str | os.PathLike) -> tuple[str, dict[str, float]]:
-    """A score file: CSV with a ``score`` column and a ``session`` or ``participant`` column.
-
-    Returns
-    -------
-    key : str
-        ``"session"`` (matched to the session folder name) or ``"participant"``
-        (matched to ``session.json`` ``participant``).
-    scores : dict of str to float
-    """
-    path = Path(path)
-    try:
-        fh = open(path, newline="", encoding="utf-8-sig")
-    except OSError as exc:
-        raise InputError(f"cannot read score file {path}: {exc.strerror or exc}") from None
-    reader = csv.DictReader(fh)
-    try:
-        with fh:
-            return _scores(path, reader)
-    except UnicodeDecodeError:
-        raise InputError(not_utf8(path, "a score file")) from None
-    except csv.Error as exc:
-        raise InputError(csv_problem(path, reader.reader.line_num, exc, "a score file")) from None
-
-
-SCORE_LIMIT = 1e12  #: larger scores are damage (their squares would overflow the correlation)
-
-
-def _scores(path: Path, reader: csv.DictReader) -> tuple[str, dict[str, float]]:
-    cols = [c.strip() for c in (reader.fieldnames or [])]
-    key = "session" if "session" in cols else "participant" if "participant" in cols else None
-    if key is None or "score" not in cols:
-        raise InputError(f"{path} must have a 'score' column and a 'session' or "
-                         f"'participant' column; found {', '.join(cols) or 'no header'}")
-    scores = {}
-    for lineno, row in enumerate(reader, start=2):
-        row = {(k or "").strip(): (v if isinstance(v, str) else "").strip()
-               for k, v in row.items()}
-        name, value = row.get(key, ""), row.get("score", "")
-        if not name and not value:
-            continue
-        try:
-            x = float(value)
-        except ValueError:
-            x = math.nan
-        if not math.isfinite(x):
-            raise InputError(f"{path} row {lineno}: score={value!r} is not a number")
-        if abs(x) > SCORE_LIMIT:
-            raise InputError(f"{path} row {lineno}: score={value!r} is out of range; expected "
-                             f"a number from {-SCORE_LIMIT:g} to {SCORE_LIMIT:g}")
-        scores[name] = x
-    return key, scores
-
-
 def _self_rating(meta: dict, label: str, warnings: list) -> float | None:
     v = meta.get("self_rating")
     if v is None:
@@ -177,8 +124,12 @@ def _version_warning(meta: dict, label: str) -> str | None:
     return None
 
 
-def session_row(folder: Path) -> SessionRow:
-    """Analyse one session for the pool; problems become warnings."""
+def session_row(folder: Path, questionnaire: str = DEFAULT_QUESTIONNAIRE) -> SessionRow:
+    """Analyse one session for the pool; problems become warnings.
+
+    ``questionnaire`` names the ``session.json`` questionnaire whose score is
+    the session's ``questionnaire_score``.
+    """
     values = {c: None for c in SESSION_COLUMNS}
     values.update(session=folder.name, path=str(folder), included=0)
     warnings: list[str] = []
@@ -224,7 +175,8 @@ def session_row(folder: Path) -> SessionRow:
         effect_size=json_number(prim.estimate) if prim else None,
         effect_ci_low=json_number(prim.ci_low) if prim else None,
         effect_ci_high=json_number(prim.ci_high) if prim else None,
-        mde_80=json_number(prim.mde) if prim else None, **group_columns(res))
+        mde_80=json_number(prim.mde) if prim else None, **group_columns(res),
+        **score_columns(meta, questionnaire))
     row = SessionRow(values, warnings, a)
     if not row.included:
         warnings.append(f"{label}: too few valid happy and sad trials for a mimicry index "
@@ -293,6 +245,10 @@ class Aggregate:
     warnings : list of str
     group_labels : GroupLabelResult or None
         Own minus other group across people, when sessions had group labels.
+    mood : OneSampleTest or None
+        Mood after minus before across the sessions that asked both.
+    questionnaire : Questionnaire or None
+        The questionnaire whose scores were read.
     """
 
     rows: list
@@ -306,6 +262,8 @@ class Aggregate:
     curves: object
     warnings: list
     group_labels: object = None
+    mood: OneSampleTest | None = None
+    questionnaire: object = None
 
     def group_dict(self) -> dict:
         """The content of ``group.json``."""
@@ -322,12 +280,13 @@ class Aggregate:
             "score": self.score_label or None,
             "warnings": list(self.warnings),
             **({"group_labels": self.group_labels.as_dict()} if self.group_labels else {}),
+            **({"mood_change": self.mood.as_dict()} if self.mood else {}),
         }
 
 
 def aggregate_sessions(paths: Sequence[str | os.PathLike],
                        scores: str | os.PathLike | None = None, seed: int = 0,
-                       mapper=map) -> Aggregate:
+                       mapper=map, questionnaire=None) -> Aggregate:
     """Analyse and pool session folders.
 
     Parameters
@@ -336,37 +295,29 @@ def aggregate_sessions(paths: Sequence[str | os.PathLike],
         Session folders, or folders of session folders.
     scores : path, optional
         A score file (see :func:`read_scores`); its score is correlated with
-        the index instead of the self-rating.
+        the index instead of the sessions' questionnaire score or self-rating.
     seed : int
         Seed of the random sign flips (used above 16 sessions).
     mapper : callable
         ``mapper(session_row, folders)``: the per-session analyses (a Dask
         cluster's with :func:`mimicry.runtime.cluster.dask_mapper`).
+    questionnaire : str, optional
+        The questionnaire (a shipped id or a TOML file) whose score in each
+        session.json is correlated; default SITES. A bad file is a
+        :class:`~mimicry.core.errors.ConfigError`.
     """
+    from functools import partial  # noqa: PLC0415
+
+    from mimicry.protocol.questionnaire import load_questionnaire  # noqa: PLC0415
+
+    q = load_questionnaire(questionnaire or DEFAULT_QUESTIONNAIRE)
     folders = find_sessions(paths)
-    rows = list(mapper(session_row, folders))
+    file_scores = read_scores(scores) if scores is not None else None
+    rows = list(mapper(partial(session_row, questionnaire=q.id), folders))
     warnings = [w for r in rows for w in r.warnings]
-    score_label = ""
-    if scores is not None:
-        key, table = read_scores(scores)
-        matched = set()
-        for r in rows:
-            name = r.values["session"] if key == "session" else r.values.get("participant")
-            if name in table:
-                r.values["score"] = table[name]
-                matched.add(name)
-        unmatched = sorted(set(table) - matched)
-        if unmatched:
-            warnings.append(f"{Path(scores).name}: no session for {key} "
-                            f"{', '.join(unmatched[:10])}{' …' if len(unmatched) > 10 else ''}")
-        if not matched:
-            warnings.append(f"{Path(scores).name}: no {key} matched any session; no correlation")
-        score_label = f"score ({Path(scores).name})"
-    else:
-        for r in rows:
-            r.values["score"] = r.values.get("self_rating")
-        if any(r.values["score"] is not None for r in rows):
-            score_label = "self-rating (1–7)"
+    score_label, more = choose_scores(rows, file_scores, Path(scores).name if scores else "",
+                                      q.title)
+    warnings += more
     included = [r for r in rows if r.included]
     if len(included) < 2:
         warnings.append(f"{len(included)} session(s) with a smile estimate: at least 2 are "
@@ -395,5 +346,7 @@ def aggregate_sessions(paths: Sequence[str | os.PathLike],
     from mimicry.report.curves import group_curves  # noqa: PLC0415
 
     curves = group_curves([r.analysis for r in included])
+    moods = [r.values["mood_change"] for r in rows if r.values.get("mood_change") is not None]
     return Aggregate(rows, index_test, lag_test, sum(tested), len(tested), mixed, corr,
-                     score_label, curves, warnings, group_label_test(rows, seed))
+                     score_label, curves, warnings, group_label_test(rows, seed),
+                     one_sample_test(moods, seed) if moods else None, q)

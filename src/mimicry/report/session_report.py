@@ -125,6 +125,12 @@ def _meta_rows(meta: dict) -> list[tuple[str, str]]:
             continue  # shown with the rating
         if k == "self_rating":
             rows.append((k, f"{v} of 7 (\u201c{SELF_RATING_QUESTION}\u201d)"))
+        elif k == "questionnaires" and isinstance(v, dict):
+            for key, q in v.items():
+                if isinstance(q, dict):
+                    rows.append((f"questionnaire {key}",
+                                 f"{fmt(q.get('score'), 'g')} of {q.get('max', '?')} "
+                                 f"({q.get('title', key)})"))
         elif isinstance(v, dict):
             flat = all(not isinstance(x, (dict, list)) for x in v.values())
             if flat:
