@@ -3,7 +3,9 @@
 Which score a session gets: with a ``--scores`` file, its row for the session
 (and no other score, so one scale is correlated); otherwise the
 session's questionnaire score (``session.json`` ``questionnaires``, the one
-``--questionnaire`` names, SITES by default); the old 1-7 ``self_rating``.
+``--questionnaire`` names, SITES by default) when any session has one; else
+the old 1-7 ``self_rating``. One scale per correlation: sessions with only
+the other are left out with a warning.
 sessions.csv's ``score_source`` says which. The mood rating before and after
 (``questionnaires.mood_before``, ``mood_after``) gives ``mood_change``.
 """
@@ -102,19 +104,27 @@ def choose_scores(rows, file_scores: tuple[str, dict] | None, file_name: str,
     warnings: list[str] = []
     matched = set()
     key, table = file_scores if file_scores is not None else ("", {})
+    # One measure per correlation: the questionnaire when any session has it, else the
+    # old self-rating (a 1-5 and a 1-7 scale are never pooled).
+    use_q = any(r.values.get("questionnaire_score") is not None for r in rows)
+    old_only = 0
     for r in rows:
         v = r.values
         name = v["session"] if key == "session" else v.get("participant")
-        if file_scores is not None:  # one scale only: never mixed with the sessions' own
-            v["score"], v["score_source"] = (table[name], "file") if name in table else (None,
-                                                                                          None)
-            matched.update([name] if name in table else [])
-        elif v.get("questionnaire_score") is not None:
-            v["score"], v["score_source"] = v["questionnaire_score"], "questionnaire"
+        v["score"], v["score_source"] = None, None
+        if file_scores is not None:
+            if name in table:
+                v["score"], v["score_source"] = table[name], "file"
+                matched.add(name)
+        elif use_q:
+            if v.get("questionnaire_score") is not None:
+                v["score"], v["score_source"] = v["questionnaire_score"], "questionnaire"
+            old_only += v.get("self_rating") is not None
         elif v.get("self_rating") is not None:
             v["score"], v["score_source"] = v["self_rating"], "self_rating"
-        else:
-            v["score"], v["score_source"] = None, None
+    if old_only:
+        warnings.append(f"{old_only} session(s) have only the old 1-7 self-rating, not the "
+                        f"{questionnaire_title}; they are left out of the correlation")
     if file_scores is not None:
         unmatched = sorted(set(table) - matched)
         if unmatched:
@@ -125,9 +135,4 @@ def choose_scores(rows, file_scores: tuple[str, dict] | None, file_name: str,
     sources = {r.values["score_source"] for r in rows} - {None}
     labels = {"file": f"score ({file_name})", "questionnaire": questionnaire_title,
               "self_rating": "self-rating (1–7)"}
-    if not sources:
-        return "", warnings
-    if len(sources) == 1:
-        return labels[sources.pop()], warnings
-    return "score (" + ", ".join(labels[s] for s in ("file", "questionnaire", "self_rating")
-                                 if s in sources) + ")", warnings
+    return (labels[sources.pop()] if sources else ""), warnings
