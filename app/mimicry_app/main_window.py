@@ -134,6 +134,7 @@ class MainWindow(QMainWindow):
         if problem:
             self.statusBar().showMessage(problem, 10000)
         self.last_outcome = None
+        self._mood_before = self.setup.mood.take_before()
         if classroom != self.classroom.enabled:
             self.act_classroom.setChecked(classroom)
             self.classroom.set_enabled(classroom)
@@ -238,7 +239,8 @@ class MainWindow(QMainWindow):
         self._end_threads()
         self.state = "results"
         self.statusBar().clearMessage()
-        self.results.show_outcome(outcome, self.plan.request.participant if self.plan else "")
+        self.results.show_outcome(outcome, self.plan.request.participant if self.plan else "",
+                                  self.setup.mood.enabled(), getattr(self, "_mood_before", None))
         self.stack.setCurrentWidget(self.results)
         self._update_status()
         self._update_actions()

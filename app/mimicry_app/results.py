@@ -24,6 +24,7 @@ from mimicry.protocol.questionnaire import DEFAULT_QUESTIONNAIRE, load_questionn
 
 from . import theme
 from .curves import ResponseCurvesPlot, curves_key, has_trials, summary_html
+from .mood import mood_row, save_mood
 from .verdict import VerdictCard
 
 STATUS_WORDS = {
@@ -173,6 +174,11 @@ class ResultsPage(QWidget):
             self.rating_groups.append(group)
             rows.addLayout(row)
         outer.addWidget(self.rating_row)
+        self.mood_after = mood_row("After: how do you feel right now?")
+        self.mood_after.answered.connect(lambda v: self.mood_after.status.setText(
+            save_mood(self.folder, "mood_after", v)))
+        self.mood_after.hide()
+        outer.addWidget(self.mood_after)
 
         foot = QHBoxLayout()
         self.saved = QLabel("")
@@ -215,8 +221,13 @@ class ResultsPage(QWidget):
         self.report_path = None
         self.copy_button.hide()
 
-    def show_outcome(self, outcome, participant: str) -> None:
-        """Show a :class:`~mimicry_app.bridge.SessionOutcome`."""
+    def show_outcome(self, outcome, participant: str, ask_mood: bool = False,
+                     mood_before: int | None = None) -> None:
+        """Show a :class:`~mimicry_app.bridge.SessionOutcome`.
+
+        With ``ask_mood`` the mood question "after" is shown, and ``mood_before``
+        (the setup page's answer) is saved into the session.
+        """
         self.title.setText(f"Results \N{EM DASH} {participant}")
         notes = [STATUS_WORDS.get(outcome.status, "")]
         if outcome.problem:
@@ -260,6 +271,9 @@ class ResultsPage(QWidget):
         self.open_button.setEnabled(outcome.folder is not None)
         self.report_button.setEnabled(outcome.folder is not None and bool(outcome.summary_text))
         self._reset_rating(outcome.folder is not None)
+        save_mood(outcome.folder, "mood_before", mood_before)
+        self.mood_after.reset(outcome.folder is not None)
+        self.mood_after.setVisible(ask_mood and outcome.folder is not None)
 
     def _set_picture(self, widget) -> None:
         if self.picture is not None:

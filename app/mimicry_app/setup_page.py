@@ -17,6 +17,8 @@ from PyQt6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QFr
 from mimicry.runtime.plan import SessionRequest
 from mimicry.runtime.settings import CAPTURE, DYAD, FREE_RUN, AppSettings
 
+from .mood import MoodSetup
+
 DEMO = "demo"
 PROTOCOL_LABELS = {
     "quick": "Quick demo (about 1 minute)",
@@ -165,6 +167,8 @@ class SetupPage(QWidget):
                                     "own range. Untick to skip it.")
         self.expressions.setChecked(settings.expression_calibration)
         form.addRow("Expression range", self.expressions)
+        self.mood = MoodSetup(settings.ask_mood)
+        form.addRow("Mood", self.mood)
 
         row = QHBoxLayout()
         row.addStretch(1)
@@ -389,4 +393,5 @@ class SetupPage(QWidget):
                            out_dir=self.out_dir.text().strip(),
                            participant=self.participant.text().strip(),
                            record=self.record.isChecked(), classroom=self.classroom.isChecked(),
-                           expression_calibration=self.expressions.isChecked())
+                           expression_calibration=self.expressions.isChecked(),
+                           ask_mood=self.mood.enabled())

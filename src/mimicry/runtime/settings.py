@@ -49,6 +49,8 @@ class AppSettings:
     expression_calibration : bool
         Ask for a wide smile and a sad face after the neutral calibration
         (when the protocol has this step); on by default.
+    ask_mood : bool
+        Ask the mood rating (1-9) before and after each session; off by default.
     """
 
     source: str = "0"
@@ -58,6 +60,7 @@ class AppSettings:
     record: bool = True
     classroom: bool = False
     expression_calibration: bool = True
+    ask_mood: bool = False
 
 
 def settings_path() -> Path:

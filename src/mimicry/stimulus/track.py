@@ -335,7 +335,7 @@ class StimulusTrack:
                                                           self.schedule.groups.own)
             return img
         img = self._face_screen(kind, trial, t_s)
-        groups = self.schedule.groups
+        groups = getattr(self.schedule, "groups", None)  # the free run has none
         if groups is None or trial is None or not trial.group or kind not in ("iti", "trial"):
             return img
         if self._set is not None and (kind != "trial" or t_s >= trial.offset_s):
