@@ -65,6 +65,11 @@ def build_session_actions(window) -> None:
         btn.setStyleSheet(f"color: {theme.condition_colour(cond)}; font-weight: 700;")
     window.addToolBar(bar)
     window.toolbar = bar
+    from .class_board import attach_board  # noqa: PLC0415 (they use _action from here)
+    from .projector_view import attach_projector_choice  # noqa: PLC0415
+
+    attach_board(window)
+    attach_projector_choice(window)
 
 
 def build_status_bar(window) -> None:

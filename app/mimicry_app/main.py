@@ -114,6 +114,9 @@ def main(args: argparse.Namespace) -> int:
         window.toggle_classroom(True)
     if window.options.autostart:
         QTimer.singleShot(0, window.setup.request_start)
+    if getattr(args, "board", None):
+        window.board.show_folder(os.path.expanduser(args.board))
+        window.stack.setCurrentWidget(window.board)
 
     screenshot = getattr(args, "screenshot", None)
     quit_after_s = getattr(args, "quit_after", None)

@@ -393,6 +393,7 @@ class MainWindow(QMainWindow):
         self.session.shutdown()
         self.classroom.shutdown()
         self.results.shutdown()
+        self.board.shutdown()
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt naming)
         self.shutdown()

@@ -5,6 +5,7 @@ Examples:
   mimicry app --source demo                 (no camera: the virtual participant stands in)
   mimicry app --classroom                   (faces full screen on the projector)
   mimicry app --source 1 --protocol classroom --participant p01 --out ~/sessions
+  mimicry app --board ~/sessions/class1      (the class board of a folder of sessions)
 
 Shortcuts: Space start/pause, Esc stop (or leave full screen), F full screen,
 M marker; in the free run H, S, N show a happy, sad or neutral face.
@@ -27,8 +28,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--source", help="camera index, video file, or 'demo' "
                                     "(default: the last one used, else camera 0)")
     p.add_argument("--protocol", help="shipped protocol (quick, default, classroom, yawn, "
-                                      "no_smile), a TOML path, 'free-run', 'two-people' or "
-                                      "'capture-faces' (default: the last one used)")
+                                      "no_smile, groups, groups_quick), a TOML path, "
+                                      "'free-run', 'two-people' or 'capture-faces' (default: "
+                                      "the last one used)")
+    p.add_argument("--board", metavar="CLASS_DIR",
+                   help="open the class board of this folder of sessions straight away")
     p.add_argument("--participant", help="participant id (default: the last one used)")
     p.add_argument("--out", metavar="DIR", help="folder for sessions (default: user data folder)")
     p.add_argument("--classroom", action="store_true",
@@ -45,6 +49,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    if args.board is not None and not Path(args.board).expanduser().is_dir():
+        print(f"mimicry app: error: --board {args.board}: no such folder; expected a folder "
+              f"of session folders (a class)", file=sys.stderr)
+        return 2
     # Imported by name only: the core never depends on the GUI package.
     try:
         app_main = importlib.import_module("mimicry_app.main")
