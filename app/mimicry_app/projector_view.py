@@ -69,7 +69,6 @@ def attach_projector_choice(window) -> None:
     from .actions import _action  # noqa: PLC0415
 
     live = window.live
-    state = {"panel": None}
 
     def panel():
         proj = window.classroom.projector
@@ -107,7 +106,6 @@ def attach_projector_choice(window) -> None:
         if not on:
             p.camera.clear()  # the last picture goes too, not only the widget
         p.camera.setVisible(on)
-        state["panel"] = p
 
     window.act_project_response = _action(
         window, "Projector: live response", "P", show_choice, checkable=True,

@@ -91,10 +91,6 @@ class GroupDifference:
     groups: Groups
     n: dict
 
-    @property
-    def significant(self) -> bool:
-        return math.isfinite(self.p_value) and self.p_value < 0.05
-
     def as_dict(self, alpha: float = 0.05) -> dict:
         def num(v):
             return round(float(v), 6) if v is not None and np.isfinite(v) else None

@@ -16,7 +16,6 @@ are Wald ones, p one-sided for "more mimicry of one's own group".
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 from typing import Sequence
 
 import numpy as np
@@ -75,7 +74,7 @@ def group_mixed_model(rows: Sequence[dict], alpha: float = 0.05) -> MixedModelRe
 
 def group_mixed_dict(m: MixedModelResult) -> dict:
     """:meth:`MixedModelResult.as_dict` with this model's formula and direction."""
-    d = replace(m).as_dict()
+    d = m.as_dict()
     d["model"] = MODEL
     d["effect"] = "happy:own (smile at happy minus sad faces, own group minus other group)"
     d["p_one_sided_direction"] = "more mimicry of one's own group"

@@ -17,6 +17,7 @@ from mimicry.core.errors import InputError
 from mimicry.report import page as H
 from mimicry.report.pool import (FIGURE_FILES, GROUP_FILE, REPORT_FILE, SESSION_COLUMNS,  # noqa: F401
                                  SESSIONS_FILE, Aggregate, SessionRow, aggregate_sessions)
+from mimicry.report.scores import EMPATHY_EXPECTATION
 from mimicry.report.self_rating import SELF_RATING_QUESTION
 from mimicry.report.session_report import CONCLUSION_WORDS, fmt, fmt_p, write_bytes
 
@@ -70,10 +71,6 @@ def group_summary_text(agg: Aggregate) -> str:
     lines += score_sentences(agg)
     return "\n".join(lines)
 
-
-#: What the literature leads one to expect of the empathy correlation.
-EMPATHY_EXPECTATION = ("A meta-analysis (Holland, Wingert & Tang 2021) found only a weak link "
-                       "between mimicry and empathy, so a class of 30 will often see none.")
 
 
 def score_sentences(agg: Aggregate) -> list[str]:

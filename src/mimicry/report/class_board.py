@@ -27,11 +27,10 @@ from pathlib import Path
 
 from mimicry.analysis.group import Correlation, OneSampleTest, correlate, one_sample_test
 from mimicry.protocol.questionnaire import DEFAULT_QUESTIONNAIRE, session_score
+from mimicry.report.scores import EMPATHY_EXPECTATION
 
 #: How people are named on the board.
 NAME_STYLES: tuple[str, ...] = ("first name", "initials", "number")
-EMPATHY_EXPECTATION = ("A meta-analysis (Holland, Wingert & Tang 2021) found only a weak link "
-                       "between mimicry and empathy, so a class of 30 will often see none.")
 
 
 @dataclass

@@ -21,6 +21,10 @@ from mimicry.core.errors import InputError
 from mimicry.io.tables import csv_problem, not_utf8
 from mimicry.protocol.questionnaire import session_score
 
+#: What the literature leads one to expect of the empathy correlation (reports and the board).
+EMPATHY_EXPECTATION = ("A meta-analysis (Holland, Wingert & Tang 2021) found only a weak link "
+                       "between mimicry and empathy, so a class of 30 will often see none.")
+
 #: Columns appended to sessions.csv.
 SCORE_COLUMNS: tuple[str, ...] = ("score_source", "questionnaire", "questionnaire_score",
                                   "mood_before", "mood_after", "mood_change")
