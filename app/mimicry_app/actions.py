@@ -89,8 +89,9 @@ def update_actions(window) -> None:
     in_session = s in ("starting", "running", "paused")
     window.act_start.setText("\N{BLACK RIGHT-POINTING TRIANGLE}  Continue" if s == "paused" else
                              "\N{HEAVY VERTICAL BAR}\N{HEAVY VERTICAL BAR}  Pause" if s == "running"
+                             else "\N{BLACK RIGHT-POINTING TRIANGLE}  Next person" if s == "results"
                              else "\N{BLACK RIGHT-POINTING TRIANGLE}  Start")
-    window.act_start.setEnabled(s in ("setup", "running", "paused"))
+    window.act_start.setEnabled(s in ("setup", "running", "paused", "results"))
     window.act_stop.setEnabled(in_session)
     window.act_marker.setEnabled(s == "running")
     free = (window.plan is not None and window.plan.free_run and window.plan.demo_mode is None

@@ -50,6 +50,8 @@ class ClassBoardPage(QWidget):
     """The class board. ``back`` asks for the setup page."""
 
     back = pyqtSignal()
+    #: The teacher chose another way of naming people (a :data:`NAME_STYLES` entry).
+    names_changed = pyqtSignal(str)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -65,7 +67,7 @@ class ClassBoardPage(QWidget):
         self.names = QComboBox()
         for style in NAME_STYLES:
             self.names.addItem(style, style)
-        self.names.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.names.currentIndexChanged.connect(self._names_chosen)
         head.addWidget(self.names)
         self.choose = QPushButton("Another class\N{HORIZONTAL ELLIPSIS}")
         self.choose.clicked.connect(self._choose_folder)
@@ -95,8 +97,14 @@ class ClassBoardPage(QWidget):
     def show_folder(self, folder, style: str | None = None) -> None:
         self.folder = Path(folder)
         if style in NAME_STYLES:
+            self.names.blockSignals(True)
             self.names.setCurrentIndex(NAME_STYLES.index(style))
+            self.names.blockSignals(False)
         self.refresh()
+
+    def _names_chosen(self, _index: int) -> None:
+        self.refresh()
+        self.names_changed.emit(self.names.currentData() or NAME_STYLES[0])
 
     def refresh(self) -> None:
         """Read the class folder again and redraw."""
@@ -138,6 +146,7 @@ class ClassBoardPage(QWidget):
             if m.n > 1 and math.isfinite(m.ci_low):
                 band = pg.LinearRegionItem((m.ci_low, m.ci_high), movable=False,
                                            brush=_brush(theme.HAPPY, 50))
+                band.setZValue(-10)  # behind the dots, which keep their colour
                 p.addItem(band)
         p.getAxis("left").setTicks([[(float(yy), r.name) for yy, r in zip(y, rows)]])
         p.setYRange(0.3, len(rows) + 0.7, padding=0)
@@ -198,14 +207,24 @@ def attach_board(window) -> None:
     def show() -> None:
         if window.state not in ("setup", "results"):
             return
-        out = window.setup.out_dir.text().strip()
-        from mimicry.runtime.recorder import default_sessions_dir  # noqa: PLC0415
-
-        page.show_folder(out or default_sessions_dir())
+        page.show_folder(window.setup.save.folder(), window.setup.board_names)
         window.stack.setCurrentWidget(page)
+
+    def remember(style: str) -> None:  # the teacher's choice of names, kept for next time
+        from dataclasses import replace  # noqa: PLC0415
+
+        from mimicry.runtime.settings import save_settings  # noqa: PLC0415
+
+        if style != window.setup.board_names:
+            window.setup.board_names = style
+            problem = save_settings(replace(window.setup.settings(),
+                                            classroom=window.classroom.enabled))
+            if problem:
+                window.statusBar().showMessage(problem, 10000)
 
     window.act_board = _action(window, "Class board", "B", show,
                                tip="The class: every session saved in this folder (B)")
     window.toolbar.addAction(window.act_board)
     page.back.connect(window.show_setup)
+    page.names_changed.connect(remember)
     window.session_done.connect(lambda _o: page.refresh() if page.folder else None)

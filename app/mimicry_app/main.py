@@ -47,6 +47,8 @@ def options_from_args(args: argparse.Namespace):
         changes["protocol"] = args.protocol
     if getattr(args, "participant", None):
         changes["participant"] = args.participant
+    if getattr(args, "class_name", None):
+        changes["class_name"] = args.class_name.strip()
     if getattr(args, "out", None):
         changes["out_dir"] = str(args.out)
     if getattr(args, "classroom", False):
@@ -115,7 +117,7 @@ def main(args: argparse.Namespace) -> int:
     if window.options.autostart:
         QTimer.singleShot(0, window.setup.request_start)
     if getattr(args, "board", None):
-        window.board.show_folder(os.path.expanduser(args.board))
+        window.board.show_folder(os.path.expanduser(args.board), window.setup.board_names)
         window.stack.setCurrentWidget(window.board)
 
     screenshot = getattr(args, "screenshot", None)

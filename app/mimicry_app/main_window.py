@@ -61,9 +61,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.setCentralWidget(self.stack)
         self.setup = SetupPage(options.settings)
-        self.setup.paced = options.paced
-        self.setup.model = options.model
-        self.setup.seed = options.seed
+        self.setup.paced, self.setup.model, self.setup.seed = options.paced, options.model, options.seed
         if options.explicit_source:
             self.setup.mark_explicit_source()
         self.live = LivePage()
@@ -280,9 +278,11 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ controls
     def start_or_pause(self) -> None:
-        """Space: start on the setup page; pause or continue during a session."""
+        """Space: start on the setup page; pause or continue; on the results, the next person."""
         if self.state == "setup" and self.stack.currentWidget() is self.setup:
             self.setup.request_start()
+        elif self.state == "results" and self.stack.currentWidget() is self.results:
+            self.show_setup()
         elif self.state == "running":
             self.session.pause()
             for v in self._stimulus_views():

@@ -16,7 +16,7 @@ import sys
 import traceback
 
 from PyQt6.QtCore import Qt, QThread, QUrl, pyqtSignal
-from PyQt6.QtGui import QDesktopServices, QGuiApplication
+from PyQt6.QtGui import QDesktopServices, QGuiApplication, QKeySequence, QShortcut
 from PyQt6.QtWidgets import (QButtonGroup, QFrame, QHBoxLayout, QLabel, QPushButton,
                              QScrollArea, QVBoxLayout, QWidget)
 
@@ -174,6 +174,9 @@ class ResultsPage(QWidget):
             self.rating_groups.append(group)
             rows.addLayout(row)
         outer.addWidget(self.rating_row)
+        # The volunteer answers with a number key, the first unanswered item first.
+        for n in range(q.scale_min, q.scale_max + 1):
+            QShortcut(QKeySequence(str(n)), self, activated=lambda n=n: self.rate_by_key(n))
         self.mood_after = mood_row("After: how do you feel right now?")
         self.mood_after.answered.connect(lambda v: self.mood_after.status.setText(
             save_mood(self.folder, "mood_after", v)))
@@ -200,7 +203,7 @@ class ResultsPage(QWidget):
         self.report_path = None
         self._report_writer = None
         self._summary_text = ""
-        self.new_button = QPushButton("New session")
+        self.new_button = QPushButton("Next person  (Space)")
         self.new_button.setObjectName("primary")
         self.new_button.clicked.connect(self.new_session)
         foot.addWidget(self.new_button)
@@ -336,6 +339,16 @@ class ResultsPage(QWidget):
                 b.setEnabled(enabled)
             group.setExclusive(True)
         self.rating_status.setText("")
+
+    def rate_by_key(self, answer: int) -> None:
+        """A number key: the answer to the first unanswered item (when the row is shown)."""
+        if not self.rating_row.isVisible():
+            return
+        for group in self.rating_groups:
+            b = group.button(answer - self.questionnaire.scale_min + 1)
+            if group.checkedId() == -1 and b is not None and b.isEnabled():
+                b.click()
+                return
 
     def save_rating(self, _answer: int = 0) -> None:
         """Save the questionnaire into session.json once every item has an answer."""

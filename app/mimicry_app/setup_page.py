@@ -17,6 +17,7 @@ from PyQt6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QFr
 from mimicry.runtime.plan import SessionRequest
 from mimicry.runtime.settings import CAPTURE, DYAD, FREE_RUN, AppSettings
 
+from .class_picker import SaveBox
 from .mood import MoodSetup
 
 DEMO = "demo"
@@ -89,6 +90,7 @@ class SetupPage(QWidget):
         self.model: str | None = None
         self.seed: int | None = None
         self.cameras: list[dict] | None = None  # None until probed
+        self.board_names = settings.board_names  # the class board's choice, remembered
         outer = QVBoxLayout(self)
         outer.setContentsMargins(40, 24, 40, 24)
         outer.addStretch(1)
@@ -140,21 +142,9 @@ class SetupPage(QWidget):
         src_box.addWidget(self.camera_info)
         form.addRow("Camera", src_box)
 
-        self.out_dir = QLineEdit(settings.out_dir)
-        from mimicry.runtime.recorder import default_sessions_dir  # noqa: PLC0415
-
-        self.out_dir.setPlaceholderText(str(default_sessions_dir()))
-        browse = QPushButton("Choose\N{HORIZONTAL ELLIPSIS}")
-        browse.clicked.connect(self._choose_out_dir)
-        out_row = QHBoxLayout()
-        out_row.addWidget(self.out_dir, 1)
-        out_row.addWidget(browse)
-        self.record = QCheckBox(RECORD_TEXT)
-        self.record.setChecked(settings.record)
-        out_box = QVBoxLayout()
-        out_box.addLayout(out_row)
-        out_box.addWidget(self.record)
-        form.addRow("Save sessions in", out_box)
+        self.save = SaveBox(settings, RECORD_TEXT)
+        self.out_dir, self.record = self.save.out_dir, self.save.record
+        form.addRow("Save sessions in", self.save)
 
         self.classroom = QCheckBox("Faces full screen on the projector (second screen)")
         self.classroom.setChecked(settings.classroom)
@@ -202,8 +192,8 @@ class SetupPage(QWidget):
         outer.addWidget(self.start, alignment=Qt.AlignmentFlag.AlignHCenter)
         # A click on a box or list leaves the keyboard focus where it was, so Space still
         # starts (as the button says); Tab still reaches every control.
-        for w in (self.protocol, self.source, self.record, self.classroom, self.expressions,
-                  self.refresh, browse, self.use_demo):
+        for w in (self.protocol, self.source, self.classroom, self.expressions,
+                  self.refresh, self.use_demo, *self.save.focus_free()):
             w.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         outer.addStretch(2)
 
@@ -363,12 +353,6 @@ class SetupPage(QWidget):
         self.show_error("")
 
     # -- output and start ----------------------------------------------------
-    def _choose_out_dir(self) -> None:
-        d = QFileDialog.getExistingDirectory(self, "Save sessions in",
-                                             self.out_dir.text() or self.out_dir.placeholderText())
-        if d:
-            self.out_dir.setText(d)
-
     def show_error(self, text: str, offer_demo: bool = False) -> None:
         self.error.setText(text)
         self.error.setVisible(bool(text))
@@ -380,12 +364,14 @@ class SetupPage(QWidget):
         return SessionRequest(
             source=self.source_spec(), protocol=self.protocol_spec(),
             participant=self.participant.text().strip() or "anonymous",
-            out_dir=self.out_dir.text().strip(), record=self.record.isChecked(),
-            paced=self.paced, model=self.model, seed=self.seed,
+            out_dir=str(self.save.folder()) if self.save.class_name() else
+            self.out_dir.text().strip(), record=self.record.isChecked(), paced=self.paced, model=self.model, seed=self.seed,
             expression_calibration=self.expressions.isChecked())
 
     def request_start(self) -> None:
-        self.show_error("")
+        self.show_error(self.save.prepare())
+        if self.error.text():
+            return
         self.start_requested.emit(self.request(), self.classroom.isChecked())
 
     def settings(self) -> AppSettings:
@@ -394,4 +380,5 @@ class SetupPage(QWidget):
                            participant=self.participant.text().strip(),
                            record=self.record.isChecked(), classroom=self.classroom.isChecked(),
                            expression_calibration=self.expressions.isChecked(),
-                           ask_mood=self.mood.enabled())
+                           ask_mood=self.mood.enabled(), class_name=self.save.class_name(),
+                           board_names=self.board_names)

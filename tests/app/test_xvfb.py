@@ -142,3 +142,116 @@ def test_a_teacher_drives_the_real_window_with_keys(xvfb_display, tmp_path):
 
     img = QImage(str(shot))
     assert not img.isNull() and img.width() >= 800
+
+
+CLASS_PROTOCOL = """
+schema_version = 1
+name = "class"
+description = "Test protocol: three faces of each condition, about 25 s."
+seed = 5
+
+[calibration]
+duration_s = 1.5
+
+[trials]
+per_condition = 3
+stimulus_s = 1.5
+morph_s = 0.3
+iti_s = 1.0
+iti_jitter_s = 0.0
+"""
+
+GRAB = """
+import sys
+from PyQt6.QtGui import QGuiApplication
+app = QGuiApplication(sys.argv)
+sys.exit(0 if app.primaryScreen().grabWindow(0).save(sys.argv[1]) else 1)
+"""
+
+
+def test_three_volunteers_take_turns_and_the_board_shows_the_class(xvfb_display, tmp_path):
+    """One class, three demo volunteers one after another, by keys; then B: the class board."""
+    if shutil.which("xdotool") is None:
+        pytest.skip("xdotool is not installed (apt-get install xdotool)")
+    import json
+    import signal
+    import time
+
+    protocol = tmp_path / "class.toml"
+    protocol.write_text(CLASS_PROTOCOL, encoding="utf-8")
+    out, shot = tmp_path / "out", tmp_path / "board.png"
+    env = dict(os.environ)
+    env.update(DISPLAY=xvfb_display, QT_QPA_PLATFORM="xcb",
+               MIMICRY_CONFIG_DIR=str(tmp_path / "config"))
+    app = subprocess.Popen(
+        [sys.executable, "-m", "mimicry.commands.main", "app", "--source", "demo", "--protocol",
+         str(protocol), "--out", str(out), "--class", "7B", "--fast", "--seed", "2"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def xdo(*args, timeout=30):
+        return subprocess.run(["xdotool", *args], env=env, capture_output=True, text=True,
+                              timeout=timeout, check=True).stdout.strip()
+
+    def wait_for(pattern: str, timeout: float = 120.0) -> None:
+        deadline = time.monotonic() + timeout
+        while not list(out.glob(pattern)) and time.monotonic() < deadline:
+            assert app.poll() is None, app.communicate()[1]
+            time.sleep(0.3)
+        assert list(out.glob(pattern)), f"no {pattern} after {timeout} s"
+
+    try:
+        wid = xdo("search", "--sync", "--name", "^Mimicry").splitlines()[0]
+        time.sleep(2.0)  # the setup page settles (camera probe)
+        xdo("windowfocus", "--sync", wid)
+        for k, name in enumerate(("maria", "tom", "ann")):
+            if k:
+                xdo("key", "space")  # on the results: the next person
+                time.sleep(1.0)
+            xdo("type", "--delay", "60", name)  # the name field is selected: typing replaces
+            xdo("key", "space")  # start
+            wait_for(f"7B/*_{name}/summary.json")
+            time.sleep(1.5)  # the results page shows it
+            xdo("key", str(5 - 1 * k))  # "I am an empathetic person": 5, 4, 3
+        xdo("key", "b")
+        time.sleep(2.0)
+        grab = subprocess.run([sys.executable, "-c", GRAB, str(shot)], env=env,
+                              capture_output=True, text=True, timeout=60)
+        assert grab.returncode == 0, grab.stderr
+        if os.environ.get("MIMICRY_KEEP_SHOT"):
+            shutil.copyfile(shot, os.environ["MIMICRY_KEEP_SHOT"])
+        app.send_signal(signal.SIGTERM)  # closes the window as its close button does
+        _, err = app.communicate(timeout=60)
+    finally:
+        if app.poll() is None:
+            app.kill()
+            app.wait()
+    assert app.returncode == 0, err
+    assert "Traceback" not in err, err
+    names = sorted(p.name.rsplit("_", 1)[1] for p in (out / "7B").iterdir() if p.is_dir())
+    assert names == ["ann", "maria", "tom"]
+    assert (out / "7B" / "class.json").is_file()
+    scores = [json.loads((f / "session.json").read_text())["questionnaires"]["sites"]["score"]
+              for f in sorted((out / "7B").glob("*_*")) if f.is_dir()]
+    assert sorted(scores) == [3, 4, 5], "the number keys answered the empathy question"
+
+    from PyQt6.QtGui import QColor, QImage
+
+    from mimicry_app import theme
+
+    img = QImage(str(shot))
+    assert not img.isNull()
+
+    def pixels(colour: str, x0: float, x1: float) -> int:  # near the colour (antialiasing)
+        c = QColor(colour)
+        n = 0
+        for x in range(int(x0 * img.width()), int(x1 * img.width()), 2):
+            for y in range(0, img.height(), 2):
+                p = img.pixelColor(x, y)
+                n += (abs(p.red() - c.red()) + abs(p.green() - c.green())
+                      + abs(p.blue() - c.blue())) < 80
+        return n
+
+    # Left: the dots (accent) and the class line (happy orange); right: the scatter (sad blue).
+    assert pixels(theme.ACCENT, 0.0, 0.6) > 30, "no dots on the board"
+    assert pixels(theme.HAPPY, 0.0, 0.6) > 30, "no class line on the board"
+    assert pixels(theme.SAD, 0.6, 1.0) > 30, "no scatter on the board"

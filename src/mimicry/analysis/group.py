@@ -62,6 +62,11 @@ def json_number(v, digits: int = 6):
     return float(f"{v:.{digits}g}") if math.isfinite(v) else None
 
 
+#: The fewest people whose exact two-sided sign-flip test can reach p < 0.05: its
+#: smallest p is 2 / 2**n (every sign the same), 0.0625 for 5 people, 0.031 for 6.
+MIN_PEOPLE_SIGN_FLIP = 6
+
+
 def sign_flip_test(x: np.ndarray, seed: int = 0) -> tuple[float, float, str]:
     """Sign-flip permutation test of the mean against 0.
 

@@ -6,6 +6,7 @@ Examples:
   mimicry app --classroom                   (faces full screen on the projector)
   mimicry app --source 1 --protocol classroom --participant p01 --out ~/sessions
   mimicry app --board ~/sessions/class1      (the class board of a folder of sessions)
+  mimicry app --class 7B --classroom         (volunteers' sessions join the class 7B)
 
 Shortcuts: Space start/pause, Esc stop (or leave full screen), F full screen,
 M marker; in the free run H, S, N show a happy, sad or neutral face.
@@ -34,6 +35,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--board", metavar="CLASS_DIR",
                    help="open the class board of this folder of sessions straight away")
     p.add_argument("--participant", help="participant id (default: the last one used)")
+    p.add_argument("--class", dest="class_name", metavar="NAME",
+                   help="the class each session joins: a folder NAME in the sessions folder, "
+                        "made if new (default: the last one used)")
     p.add_argument("--out", metavar="DIR", help="folder for sessions (default: user data folder)")
     p.add_argument("--classroom", action="store_true",
                    help="classroom mode: the stimulus full screen on a second screen")

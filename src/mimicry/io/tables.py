@@ -212,12 +212,22 @@ def csv_problem(path: Path, row: int, exc: csv.Error, what: str) -> str:
 def read_frames(path: str | Path) -> FramesTable:
     """Read a ``frames.csv``.
 
-    A last line cut short by a crash is ignored. Raises :class:`InputError`
+    A clean file is read by pyarrow (:mod:`mimicry.io.frames_arrow`); any
+    other goes through the careful reader below, which reads it the same way or
+    says what is wrong. A last line cut short by a crash is ignored. Raises :class:`InputError`
     naming the file (and the row and column) when it is missing, lacks the
     required columns, is not UTF-8 text or holds a cell that is not a number
     where one is expected (``t`` must be finite).
     """
     path = Path(path)
+    from mimicry.io.frames_arrow import read_frames_fast  # noqa: PLC0415
+
+    fast = read_frames_fast(path)
+    return FramesTable(**fast) if fast is not None else read_frames_careful(path)
+
+
+def read_frames_careful(path: Path) -> FramesTable:
+    """The csv-module reader: slow, but it names the row and column of any damage."""
     header, rows, skipped = _csv_rows(path, "a frames.csv")
     missing = [c for c in ("t", "frame", "face_id", "face_detected") if c not in header]
     if missing:

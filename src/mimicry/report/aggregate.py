@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Sequence
 
 from mimicry._version import __version__
+from mimicry.analysis.group import MIN_PEOPLE_SIGN_FLIP
 from mimicry.core.errors import InputError
 from mimicry.report import page as H
 from mimicry.report.pool import (FIGURE_FILES, GROUP_FILE, REPORT_FILE, SESSION_COLUMNS,  # noqa: F401
@@ -63,7 +64,10 @@ def group_summary_text(agg: Aggregate) -> str:
                          "Across these people, faces tended to show the opposite expression.")
         else:
             lines.append("Across these people, the smile estimate is not distinguishable from "
-                         "chance.")
+                         "chance." + (f" With {it.n} people the sign-flip test cannot reach "
+                                      f"p < 0.05 whatever the faces did: it needs at least "
+                                      f"{MIN_PEOPLE_SIGN_FLIP}." if it.n < MIN_PEOPLE_SIGN_FLIP
+                                      else ""))
     lines.append(mixed_sentence(agg))
     lines += lag_sentences(agg)
     if getattr(agg, "group_labels", None) is not None:

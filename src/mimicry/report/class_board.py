@@ -25,13 +25,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mimicry.analysis.group import Correlation, OneSampleTest, correlate, one_sample_test
+from mimicry.analysis.group import (MIN_PEOPLE_SIGN_FLIP, Correlation, OneSampleTest, correlate,
+                                    one_sample_test)
 from mimicry.protocol.questionnaire import DEFAULT_QUESTIONNAIRE, session_score
 from mimicry.report.scores import EMPATHY_EXPECTATION
-
-#: How people are named on the board.
-NAME_STYLES: tuple[str, ...] = ("first name", "initials", "number")
-
+from mimicry.runtime.settings import NAME_STYLES  # noqa: F401 (how people are named)
 
 @dataclass
 class BoardRow:
@@ -143,6 +141,9 @@ class ClassBoard:
         if m.n < 2:
             return line + "; a class test needs at least 2."
         line += f" (95% interval {m.ci_low:+.2f} to {m.ci_high:+.2f})."
+        if m.n < MIN_PEOPLE_SIGN_FLIP and m.p_sign_flip >= 0.05:
+            return line + (f" With {m.n} people the class test cannot yet tell this from "
+                           f"chance: it needs at least {MIN_PEOPLE_SIGN_FLIP}.")
         if m.p_sign_flip < 0.05:
             return line + (" The class mimicked more than chance would give." if m.mean > 0 else
                            " The class showed the opposite expression more than chance.")

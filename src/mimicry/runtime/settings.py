@@ -25,6 +25,8 @@ FREE_RUN = "free-run"
 DYAD = "two-people"
 #: The protocol value of the teacher-as-stimulus capture.
 CAPTURE = "capture-faces"
+#: How people are named on the class board.
+NAME_STYLES: tuple[str, ...] = ("first name", "initials", "number")
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,11 @@ class AppSettings:
         (when the protocol has this step); on by default.
     ask_mood : bool
         Ask the mood rating (1-9) before and after each session; off by default.
+    class_name : str
+        The class (a folder in ``out_dir`` with a ``class.json``) sessions join;
+        empty for none.
+    board_names : str
+        How the class board names people: one of :data:`NAME_STYLES`.
     """
 
     source: str = "0"
@@ -61,6 +68,8 @@ class AppSettings:
     classroom: bool = False
     expression_calibration: bool = True
     ask_mood: bool = False
+    class_name: str = ""
+    board_names: str = NAME_STYLES[0]
 
 
 def settings_path() -> Path:
@@ -92,6 +101,9 @@ def _validated(data: object, path: Path) -> AppSettings:
             raise ValueError(f"{path}: setting {key!r} must be a {types[key].__name__}, "
                              f"got {value!r}")
         values[key] = value
+    if values.get("board_names", NAME_STYLES[0]) not in NAME_STYLES:
+        raise ValueError(f"{path}: setting 'board_names' must be one of "
+                         f"{', '.join(NAME_STYLES)}, got {values['board_names']!r}")
     return replace(AppSettings(), **values)
 
 
