@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "record": "mimicry.commands.record",
     "report": "mimicry.commands.report",
     "aggregate": "mimicry.commands.aggregate",
+    "export": "mimicry.commands.export",
 }
 
 
