@@ -155,3 +155,12 @@ def test_without_events_the_import_works_and_says_analysis_needs_them(tmp_path, 
     err = capsys.readouterr().err
     assert "needs a stimulus timeline" in err and "--events" in err
     assert read_events(tmp_path / "s" / "events.csv") == []
+
+
+def test_an_older_imotions_export_in_latin_1(tmp_path):
+    text = (DATA / "imotions_facet_sample.txt").read_text().replace("\tP01\t", "\tZoë\t")
+    old = tmp_path / "export.txt"
+    old.write_bytes(text.encode("latin-1"))
+    assert _import(old, tmp_path / "s") == 0
+    f = read_frames(tmp_path / "s" / "frames.csv")
+    assert set(f.extra["src_Name"]) == {"Zoë"}
