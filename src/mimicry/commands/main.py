@@ -27,6 +27,7 @@ from mimicry.core.signals import terminate_as_interrupt
 COMMANDS: dict[str, str] = {
     "app": "mimicry.commands.app",
     "process": "mimicry.commands.process",
+    "import": "mimicry.commands.import_",
     "check": "mimicry.commands.check",
     "simulate": "mimicry.commands.simulate",
     "stimuli": "mimicry.commands.stimuli",
