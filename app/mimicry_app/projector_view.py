@@ -57,8 +57,8 @@ def add_response_panel(projector) -> ResponsePanel:
     lay = projector.layout()
     row = QHBoxLayout()
     lay.removeWidget(projector.view)
-    row.addWidget(projector.view, 3)
-    row.addWidget(panel, 2)
+    row.addWidget(projector.view, 1)
+    row.addWidget(panel, 1)
     lay.addLayout(row)
     projector.response = panel
     return panel

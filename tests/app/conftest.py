@@ -93,6 +93,32 @@ def no_leaks(monkeypatch):
     assert not alive, f"Python threads still alive after the test: {alive}"
 
 
+#: Three faces of each condition: enough for a smile estimate with an interval (the board).
+CLASS_PROTOCOL = """
+schema_version = 1
+name = "class"
+description = "Test protocol: three faces of each condition, about 25 s."
+seed = 5
+
+[calibration]
+duration_s = 1.5
+
+[trials]
+per_condition = 3
+stimulus_s = 1.5
+morph_s = 0.3
+iti_s = 1.0
+iti_jitter_s = 0.0
+"""
+
+
+@pytest.fixture(scope="session")
+def class_protocol(tmp_path_factory) -> Path:
+    p = tmp_path_factory.mktemp("protocols") / "class.toml"
+    p.write_text(CLASS_PROTOCOL, encoding="utf-8")
+    return p
+
+
 @pytest.fixture(scope="session")
 def tiny_protocol(tmp_path_factory) -> Path:
     p = tmp_path_factory.mktemp("protocols") / "tiny.toml"

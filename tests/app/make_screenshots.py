@@ -4,8 +4,10 @@ Usage: python tests/app/make_screenshots.py [--out docs/img]
 
 Writes ``app_setup.png`` (the setup screen), ``app_main.png`` (a live session
 with the demo participant),
-``app_results.png`` (its results screen) and ``app_classroom.png`` (classroom
-mode: the operator's laptop and the projector side by side, in the free run).
+``app_results.png`` (its results screen), ``app_classroom.png`` (classroom
+mode: the operator's laptop and the projector side by side, in the free run),
+``app_projector_response.png`` (the projector with the volunteer's live
+response) and ``app_class_board.png`` (the board of a class of eight).
 Runs a whole quick session in real time (about 1.5 minutes). Not a test: no
 ``test_`` prefix, pytest does not collect it.
 """
@@ -77,6 +79,31 @@ def side_by_side(left, right, left_title: str, right_title: str):
     return out
 
 
+def make_class(root: Path) -> Path:
+    """Eight analysed sessions with empathy answers, and one whose summary is damaged."""
+    import subprocess
+
+    sys.path.insert(0, str(HERE.parent / "core" / "report"))
+    from report_helpers import session_meta, write_session
+
+    from mimicry.protocol.questionnaire import load_questionnaire, save_answers
+
+    sites = load_questionnaire("sites")
+    people = [("Maria Lopez", 1.0, 5), ("Tom Berg", 0.6, 4), ("Ann Lee", 0.2, 2),
+              ("Omar Haddad", 0.8, 4), ("Lena Fischer", 0.0, 3), ("Kai Tanaka", 0.5, 3),
+              ("Zoe Martin", 1.2, 5), ("Ben Okafor", 0.3, 2)]
+    for k, (name, gain, score) in enumerate(people):
+        f = write_session(root / f"2026-12-03_1000{k}_{name.split()[0]}", gain=gain,
+                          seed=60 + k, meta=session_meta(name))
+        save_answers(f, sites, {"empathetic": score})
+        subprocess.run([sys.executable, "-m", "mimicry.commands.main", "analyze", str(f)],
+                       check=True, capture_output=True)
+    bad = write_session(root / "2026-12-03_100099_Sam", gain=1.0, seed=99,
+                        meta=session_meta("Sam"))
+    (bad / "summary.json").write_text("{damaged", encoding="utf-8")
+    return root
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=str(HERE.parents[1] / "docs" / "img"))
@@ -140,6 +167,28 @@ def main() -> int:
                           "view", "Projector: what the class sees"), out / "app_classroom.png")
     win.stop_session()
     wait_until(app, lambda: win.state == "results", 60)
+
+    # 4. The projector showing the volunteer's live response (P), caught at a happy face.
+    win.show_setup()
+    win.act_project_response.setChecked(True)
+    win.setup.request_start()
+    wait_until(app, lambda: win.state == "running" and win.clock.now() > 6.5, 60)
+    QTest.keyClick(win, Qt.Key.Key_H)
+    trial = win.plan.freerun.trials[-1]
+    wait_until(app, lambda: win.clock.now() > trial.onset_s + 2.5
+               and win.live.camera.face_found, 30)
+    if proj is not None:
+        save_png(proj.grab().toImage(), out / "app_projector_response.png")
+    win.stop_session()
+    wait_until(app, lambda: win.state == "results", 60)
+
+    # 5. The class board of a class of eight (signal-level sessions), one of them damaged.
+    board_class = make_class(tmp / "sessions" / "Class_7B")
+    win.show_setup()
+    win.board.show_folder(board_class, "first name")
+    win.stack.setCurrentWidget(win.board)
+    app.processEvents()
+    save_png(win.grab().toImage(), out / "app_class_board.png")
     win.shutdown()
     win.close()
     return 0

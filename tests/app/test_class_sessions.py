@@ -12,33 +12,16 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
-CLASS_PROTOCOL = """
-schema_version = 1
-name = "class"
-description = "Test protocol: three faces of each condition, about 25 s."
-seed = 5
-
-[calibration]
-duration_s = 1.5
-
-[trials]
-per_condition = 3
-stimulus_s = 1.5
-morph_s = 0.3
-iti_s = 1.0
-iti_jitter_s = 0.0
-"""
 
 
-def test_three_volunteers_join_a_new_class_and_the_board_fills(make_window, qtbot, tmp_path):
+def test_three_volunteers_join_a_new_class_and_the_board_fills(make_window, qtbot, tmp_path,
+                                                               class_protocol):
     from mimicry.runtime.settings import load_settings
 
     w = make_window(paced=False, seed=3)
     w.setup.out_dir.setText(str(tmp_path))
     w.setup.save.list_classes()
-    protocol = tmp_path / "class.toml"
-    protocol.write_text(CLASS_PROTOCOL, encoding="utf-8")
-    w.setup.set_protocol(str(protocol))
+    w.setup.set_protocol(str(class_protocol))
     w.setup.choose_demo()
     w.setup.save.klass.setEditText("Class 7B")  # a new class, typed
     done = []

@@ -144,22 +144,6 @@ def test_a_teacher_drives_the_real_window_with_keys(xvfb_display, tmp_path):
     assert not img.isNull() and img.width() >= 800
 
 
-CLASS_PROTOCOL = """
-schema_version = 1
-name = "class"
-description = "Test protocol: three faces of each condition, about 25 s."
-seed = 5
-
-[calibration]
-duration_s = 1.5
-
-[trials]
-per_condition = 3
-stimulus_s = 1.5
-morph_s = 0.3
-iti_s = 1.0
-iti_jitter_s = 0.0
-"""
 
 GRAB = """
 import sys
@@ -169,7 +153,8 @@ sys.exit(0 if app.primaryScreen().grabWindow(0).save(sys.argv[1]) else 1)
 """
 
 
-def test_three_volunteers_take_turns_and_the_board_shows_the_class(xvfb_display, tmp_path):
+def test_three_volunteers_take_turns_and_the_board_shows_the_class(xvfb_display, tmp_path,
+                                                                  class_protocol):
     """One class, three demo volunteers one after another, by keys; then B: the class board."""
     if shutil.which("xdotool") is None:
         pytest.skip("xdotool is not installed (apt-get install xdotool)")
@@ -177,8 +162,7 @@ def test_three_volunteers_take_turns_and_the_board_shows_the_class(xvfb_display,
     import signal
     import time
 
-    protocol = tmp_path / "class.toml"
-    protocol.write_text(CLASS_PROTOCOL, encoding="utf-8")
+    protocol = class_protocol
     out, shot = tmp_path / "out", tmp_path / "board.png"
     env = dict(os.environ)
     env.update(DISPLAY=xvfb_display, QT_QPA_PLATFORM="xcb",

@@ -7,6 +7,7 @@ the code that loads the model or renders the faces lives above.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 MODEL_FILENAME = "face_landmarker.task"
@@ -27,3 +28,12 @@ def assets_dir() -> Path:
 def faces_dir() -> Path:
     """The folder holding the face photos and meshes (``assets/faces``)."""
     return assets_dir() / "faces"
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, read in 1 MiB blocks (the model, a video, an imported file)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

@@ -50,7 +50,7 @@ def input_fingerprint(path: str | os.PathLike) -> str:
     """
     from hashlib import sha256  # noqa: PLC0415
 
-    from mimicry.tracking.model import file_sha256  # noqa: PLC0415
+    from mimicry.core.assets import file_sha256  # noqa: PLC0415
 
     p = Path(path)
     if not p.is_dir():

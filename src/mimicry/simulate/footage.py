@@ -46,7 +46,7 @@ from mimicry.protocol.timeline import signed_stimulus_signal
 from mimicry.simulate.footage_warp import (SmileWarp, calibrate_smile, calibration_frames,
                                            scale_for)
 from mimicry.simulate.rendered import SimulationResult, _write_json
-from mimicry.tracking.model import file_sha256
+from mimicry.core.assets import file_sha256
 
 #: A clip must show a face in at least this fraction of its frames.
 MIN_FACE_FRACTION = 0.5

@@ -7,11 +7,10 @@ variable; whichever file is used is verified by SHA-256 before it is loaded.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
-from mimicry.core.assets import MODEL_FILENAME, MODEL_SHA256, assets_dir
+from mimicry.core.assets import MODEL_FILENAME, MODEL_SHA256, assets_dir, file_sha256
 from mimicry.core.errors import ModelError
 
 __all__ = ["MODEL_FILENAME", "MODEL_SHA256", "MODEL_ENV", "default_model_path",
@@ -34,14 +33,6 @@ def resolve_model_path(path: str | os.PathLike | None = None) -> Path:
     if env:
         return Path(env).expanduser()
     return default_model_path()
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def verify_model(path: str | os.PathLike | None = None) -> Path:

@@ -11,13 +11,13 @@ empty is refused, so an import never replaces anything.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
+from mimicry.core.assets import file_sha256
 from mimicry.core.channels import CHANNELS
 from mimicry.core.errors import InputError
 from mimicry.core.messages import StimulusEvent
@@ -31,14 +31,6 @@ from mimicry.io.tables import sorted_events, write_events
 
 #: Prefix of the source file's own columns in ``frames.csv``.
 SOURCE_PREFIX = "src_"
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def source_column_names(names: Sequence[str]) -> list[str]:
