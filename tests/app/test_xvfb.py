@@ -37,6 +37,12 @@ def xvfb_display():
     proc.wait(timeout=10)
 
 
+def _xdotool(env: dict, *args: str) -> str:
+    """Run xdotool on the test's display; its output, stripped."""
+    return subprocess.run(["xdotool", *args], env=env, capture_output=True, text=True,
+                          timeout=30, check=True).stdout.strip()
+
+
 def test_app_window_under_xvfb(xvfb_display, participant_video, tmp_path):
     shot = tmp_path / "window.png"
     env = dict(os.environ)
@@ -102,9 +108,8 @@ def test_a_teacher_drives_the_real_window_with_keys(xvfb_display, tmp_path):
          str(protocol), "--out", str(out), "--screenshot", str(shot), "--quit-after", "34"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
-    def xdo(*args, timeout=30):
-        return subprocess.run(["xdotool", *args], env=env, capture_output=True, text=True,
-                              timeout=timeout, check=True).stdout.strip()
+    def xdo(*args):
+        return _xdotool(env, *args)
 
     try:
         wid = xdo("search", "--sync", "--name", "^Mimicry").splitlines()[0]
@@ -172,9 +177,8 @@ def test_three_volunteers_take_turns_and_the_board_shows_the_class(xvfb_display,
          str(protocol), "--out", str(out), "--class", "7B", "--fast", "--seed", "2"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
-    def xdo(*args, timeout=30):
-        return subprocess.run(["xdotool", *args], env=env, capture_output=True, text=True,
-                              timeout=timeout, check=True).stdout.strip()
+    def xdo(*args):
+        return _xdotool(env, *args)
 
     def wait_for(pattern: str, timeout: float = 120.0) -> None:
         deadline = time.monotonic() + timeout
@@ -201,8 +205,6 @@ def test_three_volunteers_take_turns_and_the_board_shows_the_class(xvfb_display,
         grab = subprocess.run([sys.executable, "-c", GRAB, str(shot)], env=env,
                               capture_output=True, text=True, timeout=60)
         assert grab.returncode == 0, grab.stderr
-        if os.environ.get("MIMICRY_KEEP_SHOT"):
-            shutil.copyfile(shot, os.environ["MIMICRY_KEEP_SHOT"])
         app.send_signal(signal.SIGTERM)  # closes the window as its close button does
         _, err = app.communicate(timeout=60)
     finally:
