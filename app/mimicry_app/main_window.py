@@ -55,6 +55,7 @@ class MainWindow(QMainWindow):
         self.session.draw_due.connect(self._draw)
         self.session.status_due.connect(self._update_status)
         self.last_outcome = None
+        self.session_info = None  # the running session's SessionInfo, once it has started
 
         self.classroom = ClassroomController(self)
         self.classroom.changed.connect(self._classroom_changed)
@@ -132,6 +133,7 @@ class MainWindow(QMainWindow):
         if problem:
             self.statusBar().showMessage(problem, 10000)
         self.last_outcome = None
+        self.session_info = None
         self._mood_before = self.setup.mood.take_before()
         if classroom != self.classroom.enabled:
             self.act_classroom.setChecked(classroom)
@@ -195,6 +197,7 @@ class MainWindow(QMainWindow):
         # alive now live for the whole session anyway; freezing them leaves the
         # collector only what the session creates, and it stays fast.
         gc.freeze()
+        self.session_info = info
         if self.state == "starting":
             self.state = "running"
         self.live.camera.set_demo(info.demo)

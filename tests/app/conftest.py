@@ -209,3 +209,19 @@ def _read_csv(path: Path) -> list[dict]:
 def read_csv():
     """Read a CSV file into a list of dicts."""
     return _read_csv
+
+
+def _wait_started(qtbot, window, timeout: int = 20000):
+    """The started session's SessionInfo, once the window has it.
+
+    The worker emits session_started as soon as the source opens, which can be
+    before a test reaches a ``waitSignal``; the window keeps what it was told.
+    """
+    qtbot.waitUntil(lambda: window.session_info is not None, timeout=timeout)
+    return window.session_info
+
+
+@pytest.fixture
+def wait_started(qtbot):
+    """Wait for a window's session to start; returns its SessionInfo."""
+    return lambda window, timeout=20000: _wait_started(qtbot, window, timeout)

@@ -7,8 +7,8 @@ from PyQt6.QtCore import Qt
 from mimicry.runtime.settings import FREE_RUN
 
 
-def test_free_run_in_classroom_mode(make_window, qtbot, tiny_protocol, tmp_path, monkeypatch,
-                                    read_csv):
+def test_free_run_in_classroom_mode(make_window, qtbot, wait_started, tiny_protocol, tmp_path,
+                                    monkeypatch, read_csv):
     # Short timing for the test: the free run borrows the tiny protocol's morph and hold.
     monkeypatch.setattr("mimicry.runtime.freerun.TEMPLATE_PROTOCOL", str(tiny_protocol))
     monkeypatch.setattr("mimicry.runtime.freerun.FREE_RUN_CALIBRATION_S", 1.0)
@@ -29,8 +29,7 @@ def test_free_run_in_classroom_mode(make_window, qtbot, tiny_protocol, tmp_path,
     qtbot.waitUntil(lambda: proj.view.frame is not None, timeout=20000)
     assert w.act_conditions["happy"].isVisible()
 
-    with qtbot.waitSignal(w.bridge.session_started, timeout=20000):
-        pass
+    wait_started(w)
 
     def onset(condition):
         return lambda ev: ev.event == "stimulus_onset" and ev.condition == condition

@@ -134,7 +134,7 @@ def test_two_people_mode(make_window, qtbot, dyad_video, tmp_path, read_csv):
     assert s["leader"] == "left" and abs(s["dyad_lag_s"] - 0.5) <= 0.1
 
 
-def test_two_people_with_the_demo_pair(make_window, qtbot, tmp_path):
+def test_two_people_with_the_demo_pair(make_window, qtbot, wait_started, tmp_path):
     from mimicry.runtime.settings import DYAD
 
     w = make_window()
@@ -143,9 +143,7 @@ def test_two_people_with_the_demo_pair(make_window, qtbot, tmp_path):
     w.setup.out_dir.setText(str(tmp_path))
     w.setup.record.setChecked(False)
     w.setup.request_start()
-    with qtbot.waitSignal(w.bridge.session_started, timeout=20000) as started:
-        pass
-    assert started.args[0].demo and w.live.camera.demo
+    assert wait_started(w).demo and w.live.camera.demo
     # Both faces are tracked: the live lead-lag reading (both faces' valence, worked
     # out on the worker thread) reaches the panel once its test has half a minute of data.
     qtbot.waitUntil(lambda: w.live.demo.last_reading is not None

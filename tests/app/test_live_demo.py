@@ -17,13 +17,11 @@ def _start_demo(w, qtbot, protocol, out):
     assert w.stack.currentWidget() is w.live
 
 
-def test_demo_session_keys_pause_marker_stop(make_window, qtbot, tiny_protocol, tmp_path,
-                                             read_csv):
+def test_demo_session_keys_pause_marker_stop(make_window, qtbot, wait_started, tiny_protocol,
+                                             tmp_path, read_csv):
     w = make_window()
     _start_demo(w, qtbot, tiny_protocol, tmp_path)
-    with qtbot.waitSignal(w.bridge.session_started, timeout=20000) as started:
-        pass
-    assert started.args[0].demo
+    assert wait_started(w).demo
     # Clearly labelled: in the camera view, the status bar and the title.
     assert w.live.camera.demo
     assert w.lbl_source.text() == "DEMO participant \N{EM DASH} not a real camera"

@@ -6,7 +6,7 @@ from mimicry.runtime.settings import FREE_RUN
 
 
 def test_projector_shows_the_live_response_and_the_camera_only_when_chosen(
-        make_window, qtbot, tiny_protocol, tmp_path, monkeypatch):
+        make_window, qtbot, wait_started, tiny_protocol, tmp_path, monkeypatch):
     monkeypatch.setattr("mimicry.runtime.freerun.TEMPLATE_PROTOCOL", str(tiny_protocol))
     monkeypatch.setattr("mimicry.runtime.freerun.FREE_RUN_CALIBRATION_S", 1.0)
     w = make_window()
@@ -21,8 +21,7 @@ def test_projector_shows_the_live_response_and_the_camera_only_when_chosen(
     w.act_project_response.trigger()
     w.act_project_camera.trigger()  # chosen before the session: reset at its start
     w.setup.request_start()
-    with qtbot.waitSignal(w.bridge.session_started, timeout=20000):
-        pass
+    wait_started(w)
     panel = proj.response
     assert panel.isVisible() and not w.act_project_camera.isChecked()
     qtbot.waitUntil(lambda: w.live.camera.face_found, timeout=20000)
