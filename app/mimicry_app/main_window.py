@@ -192,10 +192,8 @@ class MainWindow(QMainWindow):
 
     # -- bridge signals (UI thread) -------------------------------------------
     def _session_started(self, info) -> None:
-        # A full garbage collection pauses every thread for 40-70 ms once the
-        # tracker, the faces and Qt are loaded: far more than a frame. Objects
-        # alive now live for the whole session anyway; freezing them leaves the
-        # collector only what the session creates, and it stays fast.
+        # A full collection pauses every thread 40-70 ms once the tracker, faces and Qt
+        # are loaded; what is alive now lives all session, so the collector skips it.
         gc.freeze()
         self.session_info = info
         if self.state == "starting":
@@ -221,8 +219,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, 15000)
 
     def _final_draw(self) -> None:
-        """Draw what the live phase left pending: the last samples (the activity's last
-        reading comes from the worker before the session ends)."""
+        """Draw the live phase's last samples (the activity's reading came before the end)."""
         self._draw()
 
     def _analyzing(self) -> None:

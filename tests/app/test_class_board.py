@@ -71,3 +71,28 @@ def test_app_board_on_a_missing_folder_is_one_line(tmp_path):
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
     assert "--board" in r.stderr
+
+
+def test_app_board_opens_a_class_with_a_damaged_session(class_dir, tmp_path):
+    """`mimicry app --board DIR`, as a teacher types it: the window opens on the board."""
+    import os
+
+    from PyQt6.QtGui import QColor, QImage
+
+    from mimicry_app import theme
+
+    shot = tmp_path / "board.png"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", MIMICRY_CONFIG_DIR=str(tmp_path / "cfg"))
+    r = subprocess.run([*MIMICRY, "app", "--board", str(class_dir), "--screenshot", str(shot),
+                        "--quit-after", "3"], capture_output=True, text=True, timeout=120, env=env)
+    assert r.returncode == 0, r.stderr
+    assert "Traceback" not in r.stderr, r.stderr
+    img = QImage(str(shot))
+    assert not img.isNull() and img.width() > 600
+    # The three people's dots are drawn in the accent colour on the left half.
+    c = QColor(theme.ACCENT)
+    near = sum(1 for x in range(0, img.width() // 2, 2) for y in range(0, img.height(), 2)
+               if abs(img.pixelColor(x, y).red() - c.red())
+               + abs(img.pixelColor(x, y).green() - c.green())
+               + abs(img.pixelColor(x, y).blue() - c.blue()) < 60)
+    assert near > 30, "no dots on the board"

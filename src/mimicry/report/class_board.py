@@ -86,13 +86,21 @@ def _num(v) -> float:
         math.isfinite(v) else math.nan
 
 
+def _why(exc: BaseException) -> str:
+    """Why a session file cannot be read, in words a teacher can act on."""
+    if isinstance(exc, OSError):
+        return exc.strerror or exc.__class__.__name__
+    return "damaged: not valid JSON"
+
+
 def board_row(folder: Path, number: int, style: str = "first name") -> BoardRow:
     """One session folder as a board row; damage becomes a flag, never an exception."""
     meta: dict = {}
     try:
         meta = _read(folder / "session.json") if (folder / "session.json").is_file() else {}
     except (OSError, ValueError, RecursionError) as exc:
-        return BoardRow(folder, f"#{number}", flag=f"session.json cannot be read ({exc})")
+        return BoardRow(folder, f"#{number}", flag=f"session.json cannot be read ({_why(exc)}); "
+                        "left out of the class")
     row = BoardRow(folder, shown_name(str(meta.get("participant") or ""), number, style),
                    meta.get("activity") if isinstance(meta.get("activity"), str) else None)
     row.score = session_score(meta, DEFAULT_QUESTIONNAIRE)  # SITES only: one scale
@@ -105,7 +113,8 @@ def board_row(folder: Path, number: int, style: str = "first name") -> BoardRow:
     try:
         row.summary = _read(path)
     except (OSError, ValueError, RecursionError) as exc:
-        row.flag = f"summary.json cannot be read ({exc.__class__.__name__})"
+        row.flag = (f"summary.json cannot be read ({_why(exc)}); left out of the class "
+                    f"until 'mimicry analyze' writes it again")
         return row
     s = row.summary
     row.effect = _num(s.get("effect_size"))
