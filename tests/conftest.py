@@ -16,6 +16,36 @@ REPO = Path(__file__).resolve().parents[1]
 TESTDATA = Path(os.environ.get("MIMICRY_TESTDATA", REPO.parent / "shared" / "testdata"))
 
 
+#: A short protocol for live tests: 1.5 s calibration, one face per condition, ~8 s.
+TINY_PROTOCOL = """
+schema_version = 1
+name = "tiny"
+description = "Test protocol: one face of each condition, about 8 s."
+seed = 3
+
+[calibration]
+duration_s = 1.5
+
+[trials]
+per_condition = 1
+stimulus_s = 1.2
+morph_s = 0.3
+iti_s = 0.8
+iti_jitter_s = 0.0
+
+[display]
+face_scale = 0.8
+background = "#707070"
+"""
+
+
+@pytest.fixture(scope="session")
+def tiny_protocol(tmp_path_factory) -> Path:
+    p = tmp_path_factory.mktemp("protocols") / "tiny.toml"
+    p.write_text(TINY_PROTOCOL, encoding="utf-8")
+    return p
+
+
 @pytest.fixture(scope="session")
 def testdata() -> Path:
     if not (TESTDATA / "SOURCES.md").is_file():

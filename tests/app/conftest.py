@@ -22,27 +22,6 @@ SCREENS_FILE = HERE / "two_screens.json"
 if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={SCREENS_FILE}"
 
-#: A short protocol for live tests: 1.5 s calibration, one face per condition, ~8 s.
-TINY_PROTOCOL = """
-schema_version = 1
-name = "tiny"
-description = "Test protocol: one face of each condition, about 8 s."
-seed = 3
-
-[calibration]
-duration_s = 1.5
-
-[trials]
-per_condition = 1
-stimulus_s = 1.2
-morph_s = 0.3
-iti_s = 0.8
-iti_jitter_s = 0.0
-
-[display]
-face_scale = 0.8
-background = "#707070"
-"""
 
 
 @pytest.fixture(autouse=True)
@@ -97,17 +76,17 @@ def no_leaks(monkeypatch):
 CLASS_PROTOCOL = """
 schema_version = 1
 name = "class"
-description = "Test protocol: three faces of each condition, about 25 s."
+description = "Test protocol: two faces of each condition, about 9 s."
 seed = 5
 
 [calibration]
-duration_s = 1.5
+duration_s = 1.0
 
 [trials]
-per_condition = 3
-stimulus_s = 1.5
+per_condition = 2
+stimulus_s = 1.0
 morph_s = 0.3
-iti_s = 1.0
+iti_s = 0.6
 iti_jitter_s = 0.0
 """
 
@@ -116,13 +95,6 @@ iti_jitter_s = 0.0
 def class_protocol(tmp_path_factory) -> Path:
     p = tmp_path_factory.mktemp("protocols") / "class.toml"
     p.write_text(CLASS_PROTOCOL, encoding="utf-8")
-    return p
-
-
-@pytest.fixture(scope="session")
-def tiny_protocol(tmp_path_factory) -> Path:
-    p = tmp_path_factory.mktemp("protocols") / "tiny.toml"
-    p.write_text(TINY_PROTOCOL, encoding="utf-8")
     return p
 
 

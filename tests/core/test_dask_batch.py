@@ -132,7 +132,8 @@ def test_analyze_and_aggregate_on_the_cluster(quick_processed, tmp_path, capsys)
         (tmp_path / "g_serial" / "sessions.csv").read_bytes()
 
 
-def test_an_unreachable_scheduler_is_one_line(clips, tmp_path, capsys):
+def test_an_unreachable_scheduler_is_one_line(clips, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("mimicry.runtime.cluster.CONNECT_TIMEOUT_S", 2)
     rc = main(["process", str(clips[0]), "--out", str(tmp_path / "o"), "--dask",
                "tcp://127.0.0.1:9"])
     err = capsys.readouterr().err.strip().splitlines()

@@ -49,7 +49,7 @@ def test_starting_the_model_runs_no_other_program(tmp_path):
 @pytest.mark.slow
 def test_record_never_touches_the_network(quick_sim, tmp_path):
     r, bad = traced([*MIMICRY, "record", "--source", str(quick_sim / "participant.mp4"),
-                     "--protocol", "quick", "--no-display", "--skip-expressions",
+                     "--protocol", "quick", "--no-display", "--skip-expressions", "--fast",
                      "--participant", "net", "--out", str(tmp_path / "out")], tmp_path)
     assert r.returncode == 0, r.stderr
     assert bad == []

@@ -51,6 +51,10 @@ def _need_dask():
     return distributed
 
 
+#: How long to try reaching a scheduler before saying it cannot be reached.
+CONNECT_TIMEOUT_S = 20
+
+
 @contextlib.contextmanager
 def dask_client(address: str | None, workers: int) -> Iterator:
     """A ``distributed.Client``: of the scheduler at ``address``, or of a local cluster.
@@ -63,7 +67,7 @@ def dask_client(address: str | None, workers: int) -> Iterator:
     try:
         if address:
             try:
-                client = distributed.Client(address, timeout="20s")
+                client = distributed.Client(address, timeout=f"{CONNECT_TIMEOUT_S}s")
             except (OSError, TimeoutError, ValueError) as exc:
                 raise InputError(f"cannot reach the Dask scheduler at {address} ({exc}); "
                                  f"expected the address of a running scheduler, such as "

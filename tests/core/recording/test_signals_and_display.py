@@ -23,7 +23,7 @@ from mimicry.io.tables import read_events
 MIMICRY = [sys.executable, "-m", "mimicry.commands.main"]
 
 
-def _wait_for_rows(out: Path, proc: subprocess.Popen, min_bytes: int = 250_000) -> Path:
+def _wait_for_rows(out: Path, proc: subprocess.Popen, min_bytes: int = 100_000) -> Path:
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline and proc.poll() is None:
         found = [p for p in out.glob("*/frames.csv") if p.stat().st_size > min_bytes]
@@ -41,7 +41,7 @@ def test_a_signal_stops_the_session_cleanly(sig, quick_sim, tmp_path):
          "quick", "--no-display", "--out", str(out)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
-        folder = _wait_for_rows(out, proc)  # past the first trials (about 17 s)
+        folder = _wait_for_rows(out, proc)  # past the first trial (about 7 s)
         proc.send_signal(sig)
         stdout, stderr = proc.communicate(timeout=120)
     finally:

@@ -107,8 +107,9 @@ def test_a_bad_questionnaire_file_is_one_line_and_exit_2(tmp_path, command, gain
     assert not (tmp_path / "agg").exists()
 
 
-def test_record_asks_and_stores_the_questionnaire_and_mood(tmp_path):
-    r = subprocess.run([*MIMICRY, "record", "--source", "demo", "--protocol", "quick",
+def test_record_asks_and_stores_the_questionnaire_and_mood(tmp_path, tiny_protocol):
+    r = subprocess.run([*MIMICRY, "record", "--source", "demo",
+                        "--protocol", str(tiny_protocol),
                         "--no-display", "--fast", "--no-analyze", "--out", str(tmp_path),
                         "--questionnaire", "sites", "--mood"],
                        input="7\n9\n3\n", capture_output=True, text=True, timeout=300)
@@ -121,8 +122,9 @@ def test_record_asks_and_stores_the_questionnaire_and_mood(tmp_path):
     assert "Single-Item Trait Empathy Scale: score 3" in r.stdout
 
 
-def test_record_reasks_an_answer_outside_the_scale_and_skips_on_empty(tmp_path):
-    r = subprocess.run([*MIMICRY, "record", "--source", "demo", "--protocol", "quick",
+def test_record_reasks_an_answer_outside_the_scale_and_skips_on_empty(tmp_path, tiny_protocol):
+    r = subprocess.run([*MIMICRY, "record", "--source", "demo",
+                        "--protocol", str(tiny_protocol),
                         "--no-display", "--fast", "--no-analyze", "--out", str(tmp_path),
                         "--questionnaire", "sites"],
                        input="8\n\n", capture_output=True, text=True, timeout=300)

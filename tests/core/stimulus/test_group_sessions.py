@@ -2,7 +2,7 @@
 
 ``mimicry simulate --group-gain`` renders a participant who mimics each group
 with its own gain; the session is processed by the face model and analysed
-as any recording is. The shipped ``groups`` protocol, at a small size.
+as any recording is. The shipped ``groups_quick`` protocol, at a small size.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def _run(*args, ok=True):
 
 def _session(tmp_path, name, *gains, seed):
     sim = tmp_path / name / "sim"
-    _run("simulate", "--protocol", "groups", *[a for g in gains for a in ("--group-gain", g)],
+    _run("simulate", "--protocol", "groups_quick", *[a for g in gains for a in ("--group-gain", g)],
          "--seed", seed, "--size", 160, "--fps", 12, "--out", sim, "--quiet")
     out = tmp_path / name / "session"
     _run("process", sim / "participant.mp4", "--events", sim / "events.csv", "--out", out,
