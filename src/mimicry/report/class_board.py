@@ -90,7 +90,7 @@ def _why(exc: BaseException) -> str:
     """Why a session file cannot be read, in words a teacher can act on."""
     if isinstance(exc, OSError):
         return exc.strerror or exc.__class__.__name__
-    return "damaged: not valid JSON"
+    return "damaged: not the JSON object mimicry writes"
 
 
 def board_row(folder: Path, number: int, style: str = "first name") -> BoardRow:
