@@ -72,12 +72,11 @@ def no_leaks(monkeypatch):
     assert not alive, f"Python threads still alive after the test: {alive}"
 
 
-#: Three faces of each condition: enough for a smile estimate with an interval (the board).
+#: Two faces of each condition, a fresh order each session: a smile estimate with an interval.
 CLASS_PROTOCOL = """
 schema_version = 1
 name = "class"
 description = "Test protocol: two faces of each condition, about 9 s."
-seed = 5
 
 [calibration]
 duration_s = 1.0

@@ -96,3 +96,22 @@ def test_app_board_opens_a_class_with_a_damaged_session(class_dir, tmp_path):
                + abs(img.pixelColor(x, y).green() - c.green())
                + abs(img.pixelColor(x, y).blue() - c.blue()) < 60)
     assert near > 30, "no dots on the board"
+
+
+def test_the_empathy_line_says_why_there_is_no_correlation(tmp_path):
+    """Three people whose estimates are all the same: no r, and the board says why."""
+    from mimicry.protocol.questionnaire import load_questionnaire, save_answers
+    from mimicry.report.class_board import load_board
+
+    sites = load_questionnaire("sites")
+    for k, name in enumerate(("Ada", "Ben", "Cy")):
+        f = write_session(tmp_path / f"2026-12-02_11000{k}_{name}", gain=1.0, seed=7,
+                          meta=session_meta(name))
+        save_answers(f, sites, {"empathetic": 3 + k})
+        r = subprocess.run([*MIMICRY, "analyze", str(f)], capture_output=True, text=True,
+                           timeout=300)
+        assert r.returncode == 0, r.stderr
+    b = load_board(tmp_path)
+    assert len({round(row.effect, 9) for row in b.rows}) == 1
+    line = b.empathy_sentence()
+    assert "all the same" in line and "needs at least 3" not in line, line

@@ -174,7 +174,7 @@ def test_three_volunteers_take_turns_and_the_board_shows_the_class(xvfb_display,
                MIMICRY_CONFIG_DIR=str(tmp_path / "config"))
     app = subprocess.Popen(
         [sys.executable, "-m", "mimicry.commands.main", "app", "--source", "demo", "--protocol",
-         str(protocol), "--out", str(out), "--class", "7B", "--fast", "--seed", "2"],
+         str(protocol), "--out", str(out), "--class", "7B", "--fast"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
     def xdo(*args):

@@ -162,8 +162,10 @@ class ClassBoard:
         c = self.correlation
         if c is None or not math.isfinite(c.pearson_r):
             n = c.n if c is not None else 0
+            why = ("a correlation needs at least 3" if n < 3 else
+                   "the scores or the estimates are all the same, so there is no correlation")
             return (f"Empathy: {n} {'person' if n == 1 else 'people'} with a score and an "
-                    f"estimate; a correlation needs at least 3. {EMPATHY_EXPECTATION}")
+                    f"estimate; {why}. {EMPATHY_EXPECTATION}")
         ci = (f" (95% interval {c.ci_low:+.2f} to {c.ci_high:+.2f})"
               if math.isfinite(c.ci_low) else "")
         sig = "" if c.pearson_p < 0.05 else ", not distinguishable from no relation"
