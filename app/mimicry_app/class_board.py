@@ -116,7 +116,8 @@ class ClassBoardPage(QWidget):
                            f"({len(b.rows)} session{'s' if len(b.rows) != 1 else ''})")
         self._draw_dots(b)
         self._draw_scatter(b)
-        lines = [b.class_sentence(), b.empathy_sentence(), *b.activity_lines()]
+        lines = [b.class_sentence(), b.empathy_sentence(), *b.activity_lines(),
+                 *b.without_estimate()]
         flagged = [r for r in b.rows if r.flag]
         lines += [f"\N{WARNING SIGN} {r.folder.name}: {r.flag}" for r in flagged]
         self.text.setText("<br>".join(html.escape(t) for t in lines))

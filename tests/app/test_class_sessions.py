@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from PyQt6.QtCore import Qt
 
 pytestmark = pytest.mark.slow
 
 
 
-def test_three_volunteers_join_a_new_class_and_the_board_fills(make_window, qtbot, tmp_path,
-                                                               class_protocol):
+def test_three_volunteers_join_a_new_class_and_the_board_fills(make_window, qtbot, wait_started,
+                                                               tmp_path, class_protocol):
     from mimicry.runtime.settings import load_settings
 
     w = make_window(paced=False, seed=3)
@@ -55,6 +56,18 @@ def test_three_volunteers_join_a_new_class_and_the_board_fills(make_window, qtbo
     assert settings.board_names == "number" and settings.class_name == "Class_7B"
     board.back.emit()
     assert w.stack.currentWidget() is w.setup
+
+    # A fourth volunteer stops at once: the board stays as it was, and says why there is no dot.
+    w.setup.participant.setText("Dan")
+    w.start_or_pause()
+    wait_started(w)
+    qtbot.keyClick(w, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: len(done) == 4, timeout=60000)
+    assert w.last_outcome.status == "stopped"
+    w.act_board.trigger()
+    assert sorted(n for n, _ in board.dot_points) == ["#1", "#2", "#3"]
+    assert "(4 sessions)" in board.title.text() and "3 people" in board.text.text()
+    assert "#4: no smile estimate (stopped before enough faces)" in board.text.text()
 
 
 def test_a_class_that_cannot_be_made_is_one_line_and_no_session(make_window, tmp_path):

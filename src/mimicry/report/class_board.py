@@ -49,6 +49,8 @@ class BoardRow:
     summary : dict
     flag : str
         Why the session is not on the board's statistics ("" when it is).
+    status : str
+        session.json's status (``complete``, ``stopped``, ...; "" when unknown).
     """
 
     folder: Path
@@ -61,6 +63,7 @@ class BoardRow:
     score: float | None = None
     summary: dict = field(default_factory=dict)
     flag: str = ""
+    status: str = ""
 
 
 def shown_name(participant: str, number: int, style: str) -> str:
@@ -104,11 +107,13 @@ def board_row(folder: Path, number: int, style: str = "first name") -> BoardRow:
     row = BoardRow(folder, shown_name(str(meta.get("participant") or ""), number, style),
                    meta.get("activity") if isinstance(meta.get("activity"), str) else None)
     row.score = session_score(meta, DEFAULT_QUESTIONNAIRE)  # SITES only: one scale
+    row.status = meta.get("status") if isinstance(meta.get("status"), str) else ""
     if meta.get("status") not in (None, "complete", "stopped"):
         row.flag = f"the session ended {meta.get('status')}"
     path = folder / "summary.json"
     if not path.is_file():
-        row.flag = row.flag or "not analysed yet (no summary.json)"
+        if row.status != "stopped":  # stopped before any face: nothing to analyse, no damage
+            row.flag = row.flag or "not analysed yet (no summary.json)"
         return row
     try:
         row.summary = _read(path)
@@ -171,6 +176,18 @@ class ClassBoard:
         sig = "" if c.pearson_p < 0.05 else ", not distinguishable from no relation"
         return (f"Empathy and mimicry: r = {c.pearson_r:+.2f}{ci}, n = {c.n}{sig}. "
                 f"{EMPATHY_EXPECTATION}")
+
+    def without_estimate(self) -> list[str]:
+        """A line for each ordinary session that is not flagged yet has no dot, saying why."""
+        lines = []
+        for r in self.rows:
+            if r.flag or r.activity is not None or math.isfinite(r.effect):
+                continue
+            why = ("stopped before enough faces" if r.status == "stopped" else
+                   "too few usable faces" if r.conclusion == "too_short" else
+                   "the analysis gave none")
+            lines.append(f"{r.name}: no smile estimate ({why})")
+        return lines
 
     def activity_lines(self) -> list[str]:
         lines = []
