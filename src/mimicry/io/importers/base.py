@@ -31,6 +31,11 @@ from mimicry.core.errors import InputError
 from mimicry.core.messages import StimulusEvent
 from mimicry.io.tables import _numbers
 
+#: The action unit (FACS) each channel is read from, in every tool that names AUs.
+ACTION_UNITS: dict[str, int] = {"smile": 12, "frown": 15, "brow_lower": 4,
+                                "brow_raise_inner": 1, "cheek_raise": 6, "jaw_open": 26,
+                                "blink": 45}
+
 #: Slack allowed beyond a tool's documented range (a fraction of the range) before a value
 #: is refused; values within it are clipped to 0-1 after conversion.
 RANGE_SLACK = 0.01

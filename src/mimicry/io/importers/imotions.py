@@ -44,8 +44,8 @@ from typing import Sequence
 import numpy as np
 
 from mimicry.core.errors import InputError
-from mimicry.io.importers.base import (ImportedTable, Importer, SourceFile, channels_from,
-                                       check_times, read_source)
+from mimicry.io.importers.base import (ACTION_UNITS, ImportedTable, Importer, SourceFile,
+                                       channels_from, check_times, read_source)
 from mimicry.io.importers.stimuli import marker_events, stimulus_events
 
 #: channel -> (AFFDEX column, formula).
@@ -60,12 +60,10 @@ AFFDEX_COLUMNS: dict[str, tuple[str, str]] = {
 #: AFFDEX's blink indicator (0 or 1).
 AFFDEX_BLINK = "Blink"
 
-#: channel -> (FACET evidence column, formula).
+#: channel -> (FACET evidence column, formula); blinks are AFFDEX's, not FACET's.
 FACET_COLUMNS: dict[str, tuple[str, str]] = {
     ch: (f"AU{au} Evidence", f"1 / (1 + 10 ** -(AU{au} Evidence))")
-    for ch, au in (("smile", 12), ("frown", 15), ("brow_lower", 4), ("brow_raise_inner", 1),
-                   ("cheek_raise", 6), ("jaw_open", 26))
-}
+    for ch, au in ACTION_UNITS.items() if ch != "blink"}
 
 #: Stimulus name columns, the first present is used.
 STIMULUS_COLUMNS: tuple[str, ...] = ("SourceStimuliName", "StimulusName")

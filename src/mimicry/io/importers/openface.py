@@ -34,19 +34,12 @@ from typing import Sequence
 
 import numpy as np
 
-from mimicry.io.importers.base import (ImportedTable, Importer, channels_from, check_times,
-                                       read_source)
+from mimicry.io.importers.base import (ACTION_UNITS, ImportedTable, Importer, channels_from,
+                                       check_times, read_source)
 
 #: channel -> (intensity column, formula).
 CHANNEL_COLUMNS: dict[str, tuple[str, str]] = {
-    "smile": ("AU12_r", "AU12_r / 5"),
-    "frown": ("AU15_r", "AU15_r / 5"),
-    "brow_lower": ("AU04_r", "AU04_r / 5"),
-    "brow_raise_inner": ("AU01_r", "AU01_r / 5"),
-    "cheek_raise": ("AU06_r", "AU06_r / 5"),
-    "jaw_open": ("AU26_r", "AU26_r / 5"),
-    "blink": ("AU45_r", "AU45_r / 5"),
-}
+    ch: (f"AU{au:02d}_r", f"AU{au:02d}_r / 5") for ch, au in ACTION_UNITS.items()}
 
 #: Lowest ``confidence`` counted as a face when the file has no ``success`` column.
 MIN_CONFIDENCE = 0.5

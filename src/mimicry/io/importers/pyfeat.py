@@ -37,18 +37,13 @@ from typing import Sequence
 import numpy as np
 
 from mimicry.core.errors import InputError
-from mimicry.io.importers.base import (ImportedTable, Importer, SourceFile, channels_from,
-                                       check_times, read_source)
+from mimicry.io.importers.base import (ACTION_UNITS, ImportedTable, Importer, SourceFile,
+                                       channels_from, check_times, read_source)
 
-#: channel -> (column, formula).
+#: channel -> (column, formula); Py-Feat's detectors give no AU45 (blink).
 CHANNEL_COLUMNS: dict[str, tuple[str, str]] = {
-    "smile": ("AU12", "AU12 as is (0-1)"),
-    "frown": ("AU15", "AU15 as is (0-1)"),
-    "brow_lower": ("AU04", "AU04 as is (0-1)"),
-    "brow_raise_inner": ("AU01", "AU01 as is (0-1)"),
-    "cheek_raise": ("AU06", "AU06 as is (0-1)"),
-    "jaw_open": ("AU26", "AU26 as is (0-1)"),
-}
+    ch: (f"AU{au:02d}", f"AU{au:02d} as is (0-1)") for ch, au in ACTION_UNITS.items()
+    if ch != "blink"}
 
 #: Frame rates preferred when ``approx_time`` allows them, frames per second.
 COMMON_FPS: tuple[float, ...] = (23.976, 24.0, 25.0, 29.97, 30.0, 48.0, 50.0, 59.94, 60.0,
