@@ -96,6 +96,11 @@ def _why(exc: BaseException) -> str:
     return "damaged: not the JSON object mimicry writes"
 
 
+def _measured(row: BoardRow) -> bool:
+    """The row is on the board's statistics: not flagged, with a primary estimate."""
+    return not row.flag and math.isfinite(row.effect)
+
+
 def board_row(folder: Path, number: int, style: str = "first name") -> BoardRow:
     """One session folder as a board row; damage becomes a flag, never an exception."""
     meta: dict = {}
@@ -144,7 +149,7 @@ class ClassBoard:
 
     @property
     def with_effect(self) -> list:
-        return [r for r in self.rows if not r.flag and math.isfinite(r.effect)]
+        return [r for r in self.rows if _measured(r)]
 
     def class_sentence(self) -> str:
         m = self.mean
@@ -228,7 +233,7 @@ def load_board(folder: str | os.PathLike, style: str = "first name") -> ClassBoa
 
     folder = Path(folder).expanduser()
     rows = [board_row(p, k + 1, style) for k, p in enumerate(session_folders(folder))]
-    scored = [r for r in rows if not r.flag and math.isfinite(r.effect)]
+    scored = [r for r in rows if _measured(r)]
     mean = one_sample_test([r.effect for r in scored])
     pairs_sc = [(r.score, r.effect) for r in scored if r.score is not None]
     corr = correlate([p[0] for p in pairs_sc], [p[1] for p in pairs_sc],
