@@ -36,6 +36,18 @@ def wait_until(app, condition, timeout_s: float) -> None:
         time.sleep(0.01)
 
 
+def free_run_face(app, win, key, after_s: float) -> None:
+    """Start the free run, press ``key`` after the calm start, wait ``after_s`` into the face."""
+    from PyQt6.QtTest import QTest  # noqa: PLC0415
+
+    win.setup.request_start()
+    wait_until(app, lambda: win.state == "running" and win.clock.now() > 6.5, 60)
+    QTest.keyClick(win, key)
+    trial = win.plan.freerun.trials[-1]
+    wait_until(app, lambda: win.clock.now() > trial.onset_s + after_s
+               and win.live.camera.face_found, 30)
+
+
 def save_png(image, path: Path) -> None:
     """Save a QImage as a PNG under :data:`MAX_PNG_BYTES`: fewer colours, then smaller."""
     from PIL import Image
@@ -118,7 +130,6 @@ def main() -> int:
     app = make_application()
     import cv2  # noqa: F401  (after the QApplication, as the app does)
     from PyQt6.QtCore import Qt
-    from PyQt6.QtTest import QTest
 
     from mimicry_app.main_window import AppOptions, MainWindow
     from mimicry.runtime.settings import FREE_RUN, AppSettings
@@ -154,12 +165,7 @@ def main() -> int:
     win.show_setup()
     win.setup.set_protocol(FREE_RUN)
     win.setup.classroom.setChecked(True)
-    win.setup.request_start()
-    wait_until(app, lambda: win.state == "running" and win.clock.now() > 6.5, 60)
-    QTest.keyClick(win, Qt.Key.Key_S)
-    trial = win.plan.freerun.trials[-1]
-    wait_until(app, lambda: win.clock.now() > trial.onset_s + 2.2
-               and win.live.camera.face_found, 30)
+    free_run_face(app, win, Qt.Key.Key_S, 2.2)
     proj = win.classroom.projector
     laptop = win.grab().toImage()
     projector = proj.grab().toImage() if proj is not None else laptop
@@ -171,12 +177,7 @@ def main() -> int:
     # 4. The projector showing the volunteer's live response (P), caught at a happy face.
     win.show_setup()
     win.act_project_response.setChecked(True)
-    win.setup.request_start()
-    wait_until(app, lambda: win.state == "running" and win.clock.now() > 6.5, 60)
-    QTest.keyClick(win, Qt.Key.Key_H)
-    trial = win.plan.freerun.trials[-1]
-    wait_until(app, lambda: win.clock.now() > trial.onset_s + 2.5
-               and win.live.camera.face_found, 30)
+    free_run_face(app, win, Qt.Key.Key_H, 2.5)
     if proj is not None:
         save_png(proj.grab().toImage(), out / "app_projector_response.png")
     win.stop_session()
