@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import shutil
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -43,11 +45,48 @@ def _xdotool(env: dict, *args: str) -> str:
                           timeout=30, check=True).stdout.strip()
 
 
+def _x_env(display: str, tmp_path) -> dict:
+    """The environment of an app on the X display ``display``, with its own settings folder."""
+    return dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb",
+                MIMICRY_CONFIG_DIR=str(tmp_path / "config"))
+
+
+class _Window:
+    """The app running in a real X11 window (see :func:`_app_window`)."""
+
+    def __init__(self, proc: subprocess.Popen, env: dict) -> None:
+        self.proc, self.env = proc, env
+
+    def xdo(self, *args: str) -> str:
+        return _xdotool(self.env, *args)
+
+
+@contextlib.contextmanager
+def _app_window(display: str, tmp_path, *app_args: str):
+    """``mimicry app APP_ARGS`` on ``display``, its window found and focused, as a teacher's.
+
+    The process is killed if the test leaves it running.
+    """
+    if shutil.which("xdotool") is None:
+        pytest.skip("xdotool is not installed (apt-get install xdotool)")
+    env = _x_env(display, tmp_path)
+    proc = subprocess.Popen([sys.executable, "-m", "mimicry.commands.main", "app", *app_args],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    w = _Window(proc, env)
+    try:
+        wid = w.xdo("search", "--sync", "--name", "^Mimicry").splitlines()[0]
+        time.sleep(2.0)  # the setup page settles (camera probe)
+        w.xdo("windowfocus", "--sync", wid)
+        yield w
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
 def test_app_window_under_xvfb(xvfb_display, participant_video, tmp_path):
     shot = tmp_path / "window.png"
-    env = dict(os.environ)
-    env.update(DISPLAY=xvfb_display, QT_QPA_PLATFORM="xcb",
-               MIMICRY_CONFIG_DIR=str(tmp_path / "config"))
+    env = _x_env(xvfb_display, tmp_path)
     # As if cv2 had been imported by a parent process: its Qt 5 plugins on the path.
     cv2_dir = importlib.util.find_spec("cv2").submodule_search_locations[0]
     env["QT_QPA_PLATFORM_PLUGIN_PATH"] = os.path.join(cv2_dir, "qt", "plugins")
@@ -91,47 +130,27 @@ iti_jitter_s = 0.0
 
 def test_a_teacher_drives_the_real_window_with_keys(xvfb_display, tmp_path):
     """Type a name, Space to start, Space to pause and go on, Esc to stop: as a teacher would."""
-    if shutil.which("xdotool") is None:
-        pytest.skip("xdotool is not installed (apt-get install xdotool)")
     import csv
     import json
-    import time
 
     protocol = tmp_path / "keys.toml"
     protocol.write_text(KEYS_PROTOCOL, encoding="utf-8")
     out, shot = tmp_path / "out", tmp_path / "end.png"
-    env = dict(os.environ)
-    env.update(DISPLAY=xvfb_display, QT_QPA_PLATFORM="xcb",
-               MIMICRY_CONFIG_DIR=str(tmp_path / "config"))
-    app = subprocess.Popen(
-        [sys.executable, "-m", "mimicry.commands.main", "app", "--source", "demo", "--protocol",
-         str(protocol), "--out", str(out), "--screenshot", str(shot), "--quit-after", "34"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-    def xdo(*args):
-        return _xdotool(env, *args)
-
-    try:
-        wid = xdo("search", "--sync", "--name", "^Mimicry").splitlines()[0]
-        time.sleep(2.0)  # the setup page settles (camera probe)
-        xdo("windowfocus", "--sync", wid)
-        xdo("type", "--delay", "60", "kim")
-        xdo("key", "space")  # starts: the name field passes Space to the Start button
+    with _app_window(xvfb_display, tmp_path, "--source", "demo", "--protocol", str(protocol),
+                     "--out", str(out), "--screenshot", str(shot), "--quit-after", "34") as w:
+        w.xdo("type", "--delay", "60", "kim")
+        w.xdo("key", "space")  # starts: the name field passes Space to the Start button
         deadline = time.monotonic() + 30
         while not list(out.glob("*_kim/events.csv")) and time.monotonic() < deadline:
             time.sleep(0.2)
         time.sleep(4.0)
-        xdo("key", "space")  # pause
+        w.xdo("key", "space")  # pause
         time.sleep(3.0)
-        xdo("key", "space")  # go on
+        w.xdo("key", "space")  # go on
         time.sleep(2.0)
-        xdo("key", "Escape")  # stop: saved, results shown
-        _, err = app.communicate(timeout=90)
-    finally:
-        if app.poll() is None:
-            app.kill()
-            app.wait()
-    assert app.returncode == 0, err
+        w.xdo("key", "Escape")  # stop: saved, results shown
+        _, err = w.proc.communicate(timeout=90)
+    assert w.proc.returncode == 0, err
     assert "Traceback" not in err, err
     (folder,) = out.glob("*_kim")
     meta = json.loads((folder / "session.json").read_text())
@@ -161,57 +180,37 @@ sys.exit(0 if app.primaryScreen().grabWindow(0).save(sys.argv[1]) else 1)
 def test_three_volunteers_take_turns_and_the_board_shows_the_class(xvfb_display, tmp_path,
                                                                   class_protocol):
     """One class, three demo volunteers one after another, by keys; then B: the class board."""
-    if shutil.which("xdotool") is None:
-        pytest.skip("xdotool is not installed (apt-get install xdotool)")
     import json
     import signal
-    import time
 
-    protocol = class_protocol
     out, shot = tmp_path / "out", tmp_path / "board.png"
-    env = dict(os.environ)
-    env.update(DISPLAY=xvfb_display, QT_QPA_PLATFORM="xcb",
-               MIMICRY_CONFIG_DIR=str(tmp_path / "config"))
-    app = subprocess.Popen(
-        [sys.executable, "-m", "mimicry.commands.main", "app", "--source", "demo", "--protocol",
-         str(protocol), "--out", str(out), "--class", "7B", "--fast"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-    def xdo(*args):
-        return _xdotool(env, *args)
 
     def wait_for(pattern: str, timeout: float = 120.0) -> None:
         deadline = time.monotonic() + timeout
         while not list(out.glob(pattern)) and time.monotonic() < deadline:
-            assert app.poll() is None, app.communicate()[1]
+            assert w.proc.poll() is None, w.proc.communicate()[1]
             time.sleep(0.3)
         assert list(out.glob(pattern)), f"no {pattern} after {timeout} s"
 
-    try:
-        wid = xdo("search", "--sync", "--name", "^Mimicry").splitlines()[0]
-        time.sleep(2.0)  # the setup page settles (camera probe)
-        xdo("windowfocus", "--sync", wid)
+    with _app_window(xvfb_display, tmp_path, "--source", "demo", "--protocol",
+                     str(class_protocol), "--out", str(out), "--class", "7B", "--fast") as w:
         for k, name in enumerate(("maria", "tom", "ann")):
             if k:
-                xdo("key", "space")  # on the results: the next person
+                w.xdo("key", "space")  # on the results: the next person
                 time.sleep(1.0)
-            xdo("type", "--delay", "60", name)  # the name field is selected: typing replaces
-            xdo("key", "space")  # start
+            w.xdo("type", "--delay", "60", name)  # the name field is selected: typing replaces
+            w.xdo("key", "space")  # start
             wait_for(f"7B/*_{name}/summary.json")
             time.sleep(1.5)  # the results page shows it
-            xdo("key", str(5 - 1 * k))  # "I am an empathetic person": 5, 4, 3
-        xdo("key", "b")
+            w.xdo("key", str(5 - 1 * k))  # "I am an empathetic person": 5, 4, 3
+        w.xdo("key", "b")
         time.sleep(2.0)
-        grab = subprocess.run([sys.executable, "-c", GRAB, str(shot)], env=env,
+        grab = subprocess.run([sys.executable, "-c", GRAB, str(shot)], env=w.env,
                               capture_output=True, text=True, timeout=60)
         assert grab.returncode == 0, grab.stderr
-        app.send_signal(signal.SIGTERM)  # closes the window as its close button does
-        _, err = app.communicate(timeout=60)
-    finally:
-        if app.poll() is None:
-            app.kill()
-            app.wait()
-    assert app.returncode == 0, err
+        w.proc.send_signal(signal.SIGTERM)  # closes the window as its close button does
+        _, err = w.proc.communicate(timeout=60)
+    assert w.proc.returncode == 0, err
     assert "Traceback" not in err, err
     names = sorted(p.name.rsplit("_", 1)[1] for p in (out / "7B").iterdir() if p.is_dir())
     assert names == ["ann", "maria", "tom"]
