@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit,
                              QPushButton, QVBoxLayout, QWidget)
 
@@ -133,7 +132,3 @@ class SaveBox(QWidget):
     def focus_free(self) -> tuple:
         """The controls that a click must not take the keyboard focus to (Space starts)."""
         return self.record, self.browse
-
-    def set_focus_policy(self) -> None:
-        for w in self.focus_free():
-            w.setFocusPolicy(Qt.FocusPolicy.TabFocus)

@@ -361,12 +361,13 @@ class SetupPage(QWidget):
             self.error.hide()
 
     def request(self) -> SessionRequest:
+        # A class's sessions go in its folder; otherwise the folder as typed ("" = the default).
+        out_dir = str(self.save.folder()) if self.save.class_name() else self.out_dir.text().strip()
         return SessionRequest(
             source=self.source_spec(), protocol=self.protocol_spec(),
             participant=self.participant.text().strip() or "anonymous",
-            out_dir=str(self.save.folder()) if self.save.class_name() else
-            self.out_dir.text().strip(), record=self.record.isChecked(), paced=self.paced, model=self.model, seed=self.seed,
-            expression_calibration=self.expressions.isChecked())
+            out_dir=out_dir, record=self.record.isChecked(), paced=self.paced, model=self.model,
+            seed=self.seed, expression_calibration=self.expressions.isChecked())
 
     def request_start(self) -> None:
         self.show_error(self.save.prepare())
